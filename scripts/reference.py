@@ -1,0 +1,418 @@
+#!/usr/bin/python3
+"""Independent PyTorch oracle for the attention translator (Bahdanau, Cho & Bengio 2014).
+
+Reads a model file (safetensors, see models/FORMAT.md) without the C++ code, rebuilds the network from
+torch.nn.GRU / torch.nn.GRUCell, and answers on stdout in JSON:
+
+  reference.py forward MODEL --src "ids" --tgt "ids"   teacher-forced logits [T, Vt] and attention [T, S]
+  reference.py greedy MODEL --src "ids" --max-len N    greedy decoding: {"tokens": [...]}
+  reference.py grad MODEL BATCH_JSON                   loss and gradients of a batch (float64 autograd)
+  reference.py multi MODEL REQUESTS_JSON               many forward/greedy requests: {"results": [...]}
+
+Computation is in float64 so the oracle's own rounding is negligible next to the C++ float32 engine.
+Run with Debian's interpreter: /usr/bin/python3 (torch 1.13, numpy).
+"""
+
+import argparse
+import json
+import struct
+import sys
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+PAD, BOS, EOS = 0, 1, 2
+FORMAT_NAME = "attention-translator"
+FORMAT_VERSION = "1"
+DTYPES = {"F32": np.dtype("<f4"), "I8": np.dtype("i1")}
+
+
+class InputError(Exception):
+    """Bad model file or bad arguments: reported on stderr with exit status 1."""
+
+
+# ---------------------------------------------------------------- model file
+
+def read_safetensors(path):
+    """Returns (metadata dict, {name: float32 numpy array}) with int8 tensors already dequantized."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise InputError(f"cannot read model file {path}: {e.strerror}")
+    if len(data) < 8:
+        raise InputError("model file: shorter than the 8-byte header length")
+    (header_len,) = struct.unpack("<Q", data[:8])
+    if header_len > len(data) - 8:
+        raise InputError(f"model file: header length {header_len} exceeds the file size {len(data)}")
+    try:
+        header = json.loads(data[8:8 + header_len].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"model file: header is not valid JSON: {e}")
+    if not isinstance(header, dict):
+        raise InputError("model file: header is not a JSON object")
+    metadata = header.pop("__metadata__", None)
+    if not isinstance(metadata, dict):
+        raise InputError("model file: __metadata__ is missing")
+    block = memoryview(data)[8 + header_len:]
+
+    raw = {}
+    for name, entry in header.items():
+        if not isinstance(entry, dict) or set(entry) < {"dtype", "shape", "data_offsets"}:
+            raise InputError(f"model file: tensor {name}: needs dtype, shape and data_offsets")
+        dtype = DTYPES.get(entry["dtype"])
+        if dtype is None:
+            raise InputError(f"model file: tensor {name}: unsupported dtype {entry['dtype']!r}")
+        shape = entry["shape"]
+        if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
+            raise InputError(f"model file: tensor {name}: bad shape {shape!r}")
+        offsets = entry["data_offsets"]
+        if not isinstance(offsets, list) or len(offsets) != 2 or not all(isinstance(o, int) for o in offsets):
+            raise InputError(f"model file: tensor {name}: data_offsets must be [begin, end], got {offsets!r}")
+        begin, end = offsets
+        count = int(np.prod(shape, dtype=np.int64))
+        if not (0 <= begin <= end <= len(block)) or end - begin != count * dtype.itemsize:
+            raise InputError(f"model file: tensor {name}: data_offsets [{begin}, {end}] do not fit shape "
+                             f"{shape} of {entry['dtype']} in a data block of {len(block)} bytes")
+        raw[name] = np.frombuffer(block[begin:end], dtype=dtype).reshape(shape)
+
+    tensors = {}
+    for name, array in raw.items():
+        base = raw.get(name[:-len(".scale")]) if name.endswith(".scale") else None
+        if base is not None and base.dtype == DTYPES["I8"]:
+            continue  # consumed with its int8 tensor below
+        if array.dtype == DTYPES["I8"]:
+            scale = raw.get(name + ".scale")
+            if scale is None or scale.dtype != DTYPES["F32"] or scale.shape != (array.shape[0],):
+                raise InputError(f"model file: int8 tensor {name} needs an F32 {name}.scale of shape "
+                                 f"[{array.shape[0]}]")
+            # Same arithmetic as the engine: scale * q in float32.
+            rows = array.reshape(array.shape[0], -1).astype(np.float32) * scale[:, None]
+            tensors[name] = rows.reshape(array.shape)
+        else:
+            tensors[name] = array.astype(np.float32)
+    return metadata, tensors
+
+
+def metadata_int(metadata, key):
+    value = metadata.get(key)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"model file: metadata {key} must be an integer string, got {value!r}")
+    if number <= 0:
+        raise InputError(f"model file: metadata {key} must be positive, got {number}")
+    return number
+
+
+def read_config(metadata):
+    if metadata.get("format") != FORMAT_NAME:
+        raise InputError(f"model file: metadata format must be {FORMAT_NAME!r}, got {metadata.get('format')!r}")
+    if metadata.get("format_version") != FORMAT_VERSION:
+        raise InputError(f"model file: unsupported format_version {metadata.get('format_version')!r}")
+    tied = metadata.get("tied_output")
+    if tied not in ("true", "false"):
+        raise InputError(f"model file: metadata tied_output must be 'true' or 'false', got {tied!r}")
+    return {
+        "Vs": metadata_int(metadata, "src_vocab_size"),
+        "Vt": metadata_int(metadata, "tgt_vocab_size"),
+        "E": metadata_int(metadata, "embed_dim"),
+        "H": metadata_int(metadata, "hidden_dim"),
+        "A": metadata_int(metadata, "attention_dim"),
+        "tied": tied == "true",
+    }
+
+
+def expected_shapes(c):
+    Vs, Vt, E, H, A = c["Vs"], c["Vt"], c["E"], c["H"], c["A"]
+    shapes = {"src_embed": [Vs, E], "tgt_embed": [Vt, E]}
+    for prefix, inputs in (("enc_fwd", E), ("enc_bwd", E), ("dec", E + 2 * H)):
+        shapes.update({f"{prefix}.weight_ih": [3 * H, inputs], f"{prefix}.weight_hh": [3 * H, H],
+                       f"{prefix}.bias_ih": [3 * H], f"{prefix}.bias_hh": [3 * H]})
+    shapes.update({"dec_init.weight": [H, H], "dec_init.bias": [H], "att.W": [A, H], "att.U": [A, 2 * H],
+                   "att.b": [A], "att.v": [A], "out_hidden.weight": [E, H + 2 * H + E], "out_hidden.bias": [E],
+                   "out_proj.bias": [Vt]})
+    if not c["tied"]:
+        shapes["out_proj.weight"] = [Vt, E]
+    return shapes
+
+
+def load_model(path):
+    metadata, tensors = read_safetensors(path)
+    config = read_config(metadata)
+    shapes = expected_shapes(config)
+    for name, shape in shapes.items():
+        if name not in tensors:
+            raise InputError(f"model file: tensor {name} is missing")
+        if list(tensors[name].shape) != shape:
+            raise InputError(f"model file: tensor {name} has shape {list(tensors[name].shape)}, expected {shape}")
+    extra = sorted(set(tensors) - set(shapes))
+    if extra:
+        raise InputError(f"model file: unexpected tensors {extra}")
+    return Seq2Seq(config, tensors)
+
+
+# ---------------------------------------------------------------- network
+
+class Seq2Seq(nn.Module):
+    """RNNsearch: bidirectional GRU encoder, additive attention, GRU decoder with a tanh output layer."""
+
+    def __init__(self, config, tensors):
+        super().__init__()
+        self.config = config
+        c = config
+        self.src_embed = nn.Embedding(c["Vs"], c["E"])
+        self.tgt_embed = nn.Embedding(c["Vt"], c["E"])
+        self.encoder = nn.GRU(c["E"], c["H"], batch_first=True, bidirectional=True)
+        self.dec_init = nn.Linear(c["H"], c["H"])
+        self.att_W = nn.Linear(c["H"], c["A"], bias=False)
+        self.att_U = nn.Linear(2 * c["H"], c["A"], bias=False)
+        self.att_b = nn.Parameter(torch.zeros(c["A"]))
+        self.att_v = nn.Parameter(torch.zeros(c["A"]))
+        self.decoder = nn.GRUCell(c["E"] + 2 * c["H"], c["H"])
+        self.out_hidden = nn.Linear(c["H"] + 2 * c["H"] + c["E"], c["E"])
+        self.out_proj = nn.Linear(c["E"], c["Vt"])
+        if c["tied"]:
+            self.out_proj.weight = self.tgt_embed.weight  # one parameter: its gradient sums both uses
+        self.double()
+        with torch.no_grad():
+            for name, param in self.file_parameters().items():
+                param.copy_(torch.from_numpy(tensors[name]).double())
+
+    def file_parameters(self):
+        """Model-file tensor name → the torch parameter holding it."""
+        enc, dec = self.encoder, self.decoder
+        params = {"src_embed": self.src_embed.weight, "tgt_embed": self.tgt_embed.weight}
+        for prefix, suffix in (("enc_fwd", "l0"), ("enc_bwd", "l0_reverse")):
+            for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                params[f"{prefix}.{kind}"] = getattr(enc, f"{kind}_{suffix}")
+        for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            params[f"dec.{kind}"] = getattr(dec, kind)
+        params.update({"dec_init.weight": self.dec_init.weight, "dec_init.bias": self.dec_init.bias,
+                       "att.W": self.att_W.weight, "att.U": self.att_U.weight, "att.b": self.att_b,
+                       "att.v": self.att_v, "out_hidden.weight": self.out_hidden.weight,
+                       "out_hidden.bias": self.out_hidden.bias, "out_proj.bias": self.out_proj.bias})
+        if not self.config["tied"]:
+            params["out_proj.weight"] = self.out_proj.weight
+        return params
+
+    def encode(self, sources, lengths):
+        """sources [B, S] right-padded, lengths [B] → annotations [B, S, 2H], keys [B, S, A], mask, s_0 [B, H]."""
+        embedded = self.src_embed(sources)
+        packed = pack_padded_sequence(embedded, lengths, batch_first=True, enforce_sorted=False)
+        outputs, final = self.encoder(packed)
+        annotations, _ = pad_packed_sequence(outputs, batch_first=True, total_length=sources.shape[1])
+        # final[1] is the backward direction's last state, i.e. ←h_1 at the first source position.
+        initial_state = torch.tanh(self.dec_init(final[1]))
+        keys = self.att_U(annotations) + self.att_b
+        mask = torch.arange(sources.shape[1])[None, :] < lengths[:, None]
+        return annotations, keys, mask, initial_state
+
+    def decode_step(self, previous_tokens, state, annotations, keys, mask):
+        """One step for a batch: returns new state [B, H], attention [B, S], logits [B, Vt].
+
+        annotations and keys may have batch size 1 to serve every row; mask None means no padding."""
+        embedded = self.tgt_embed(previous_tokens)
+        scores = torch.tanh(self.att_W(state)[:, None, :] + keys) @ self.att_v
+        if mask is not None:
+            scores = scores.masked_fill(~mask, float("-inf"))
+        attention = torch.softmax(scores, dim=1)
+        context = (attention[:, :, None] * annotations).sum(dim=1)
+        new_state = self.decoder(torch.cat([embedded, context], dim=1), state)
+        output = torch.tanh(self.out_hidden(torch.cat([new_state, context, embedded], dim=1)))
+        return new_state, attention, self.out_proj(output)
+
+    def teacher_forced(self, sources, source_lengths, targets):
+        """targets [B, T] right-padded → logits [B, T, Vt], attention [B, T, S]; step t is fed targets[t-1]."""
+        annotations, keys, mask, state = self.encode(sources, source_lengths)
+        previous = torch.cat([torch.full_like(targets[:, :1], BOS), targets[:, :-1]], dim=1)
+        all_logits, all_attention = [], []
+        for t in range(targets.shape[1]):
+            state, attention, logits = self.decode_step(previous[:, t], state, annotations, keys, mask)
+            all_logits.append(logits)
+            all_attention.append(attention)
+        return torch.stack(all_logits, dim=1), torch.stack(all_attention, dim=1)
+
+    def greedy(self, source, max_len):
+        sources = torch.tensor([source])
+        annotations, keys, mask, state = self.encode(sources, torch.tensor([len(source)]))
+        tokens = []
+        previous = torch.tensor([BOS])
+        while len(tokens) < max_len:
+            state, _, logits = self.decode_step(previous, state, annotations, keys, mask)
+            token = int(torch.argmax(logits[0]))
+            tokens.append(token)
+            if token == EOS:
+                break
+            previous = torch.tensor([token])
+        return tokens
+
+
+# ---------------------------------------------------------------- inputs
+
+def check_sequence(ids, vocab, what):
+    if not ids:
+        raise InputError(f"{what}: must not be empty")
+    for i in ids:
+        if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < vocab:
+            raise InputError(f"{what}: id {i!r} outside the vocabulary [0, {vocab})")
+    if ids[-1] != EOS:
+        raise InputError(f"{what}: must end with </s> (id {EOS})")
+    return ids
+
+
+def parse_ids(text, vocab, what):
+    try:
+        ids = [int(part) for part in text.replace(",", " ").split()]
+    except ValueError:
+        raise InputError(f"{what}: expected space-separated integer ids, got {text!r}")
+    return check_sequence(ids, vocab, what)
+
+
+def pad(sequences):
+    lengths = torch.tensor([len(s) for s in sequences])
+    padded = torch.full((len(sequences), int(lengths.max())), PAD, dtype=torch.long)
+    for row, s in enumerate(sequences):
+        padded[row, :len(s)] = torch.tensor(s)
+    return padded, lengths
+
+
+def read_batch(path, config):
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            batch = json.load(f)
+    except OSError as e:
+        raise InputError(f"cannot read batch file {path}: {e.strerror}")
+    except json.JSONDecodeError as e:
+        raise InputError(f"batch file: not valid JSON: {e}")
+    if not isinstance(batch, dict):
+        raise InputError("batch file: expected a JSON object")
+    sources, targets = batch.get("sources"), batch.get("targets")
+    if not isinstance(sources, list) or not isinstance(targets, list) or not sources:
+        raise InputError("batch file: sources and targets must be non-empty lists of id lists")
+    if len(sources) != len(targets):
+        raise InputError(f"batch file: {len(sources)} sources but {len(targets)} targets")
+    for k, (s, t) in enumerate(zip(sources, targets)):
+        if not isinstance(s, list) or not isinstance(t, list):
+            raise InputError(f"batch file: sources[{k}] and targets[{k}] must be lists of ids")
+        check_sequence(s, config["Vs"], f"batch file: sources[{k}]")
+        check_sequence(t, config["Vt"], f"batch file: targets[{k}]")
+    smoothing = batch.get("label_smoothing", 0.0)
+    if not isinstance(smoothing, (int, float)) or isinstance(smoothing, bool) or not 0.0 <= smoothing < 1.0:
+        raise InputError(f"batch file: label_smoothing must be a number in [0, 1), got {smoothing!r}")
+    return sources, targets, float(smoothing)
+
+
+# ---------------------------------------------------------------- commands
+
+def forward(model, source, target):
+    with torch.no_grad():
+        logits, attention = model.teacher_forced(torch.tensor([source]), torch.tensor([len(source)]),
+                                                 torch.tensor([target]))
+    return {"logits": logits[0].tolist(), "attention": attention[0].tolist()}
+
+
+def greedy(model, source, max_len):
+    if not isinstance(max_len, int) or isinstance(max_len, bool) or max_len < 1:
+        raise InputError(f"max-len must be an integer of at least 1, got {max_len!r}")
+    with torch.no_grad():
+        return {"tokens": model.greedy(source, max_len)}
+
+
+def command_forward(model, args):
+    return forward(model, parse_ids(args.src, model.config["Vs"], "--src"),
+                   parse_ids(args.tgt, model.config["Vt"], "--tgt"))
+
+
+def command_greedy(model, args):
+    return greedy(model, parse_ids(args.src, model.config["Vs"], "--src"), args.max_len)
+
+
+def command_multi(model, args):
+    """Many forward/greedy requests against one model in one process (importing torch dominates a call)."""
+    try:
+        with open(args.requests, "r", encoding="utf-8") as f:
+            requests = json.load(f)
+    except OSError as e:
+        raise InputError(f"cannot read requests file {args.requests}: {e.strerror}")
+    except json.JSONDecodeError as e:
+        raise InputError(f"requests file: not valid JSON: {e}")
+    if not isinstance(requests, list):
+        raise InputError("requests file: expected a JSON list of requests")
+    results = []
+    for k, request in enumerate(requests):
+        what = f"requests[{k}]"
+        if not isinstance(request, dict) or not isinstance(request.get("src"), list):
+            raise InputError(f"{what}: expected an object with a list \"src\"")
+        source = check_sequence(request["src"], model.config["Vs"], f"{what}.src")
+        if request.get("command") == "forward":
+            if not isinstance(request.get("tgt"), list):
+                raise InputError(f"{what}: forward needs a list \"tgt\"")
+            results.append(forward(model, source, check_sequence(request["tgt"], model.config["Vt"], f"{what}.tgt")))
+        elif request.get("command") == "greedy":
+            results.append(greedy(model, source, request.get("max_len")))
+        else:
+            raise InputError(f"{what}: command must be \"forward\" or \"greedy\", got {request.get('command')!r}")
+    return {"results": results}
+
+
+def command_grad(model, args):
+    sources, targets, smoothing = read_batch(args.batch, model.config)
+    source_ids, source_lengths = pad(sources)
+    target_ids, target_lengths = pad(targets)
+    logits, _ = model.teacher_forced(source_ids, source_lengths, target_ids)
+    log_probs = torch.log_softmax(logits, dim=2)
+    nll = -log_probs.gather(2, target_ids[:, :, None])[:, :, 0]
+    uniform = -log_probs.mean(dim=2)
+    per_token = (1.0 - smoothing) * nll + smoothing * uniform
+    real = torch.arange(target_ids.shape[1])[None, :] < target_lengths[:, None]
+    loss = per_token[real].sum() / real.sum()
+    loss.backward()
+    grads = {name: param.grad.reshape(-1).tolist() for name, param in model.file_parameters().items()}
+    return {"loss": loss.item(), "grads": grads}
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(1)
+
+
+def main():
+    parser = Parser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    forward = commands.add_parser("forward", help="teacher-forced logits and attention")
+    forward.add_argument("model")
+    forward.add_argument("--src", required=True, help="source ids, ending with 2")
+    forward.add_argument("--tgt", required=True, help="target ids, ending with 2")
+    greedy = commands.add_parser("greedy", help="greedy decoding")
+    greedy.add_argument("model")
+    greedy.add_argument("--src", required=True, help="source ids, ending with 2")
+    greedy.add_argument("--max-len", type=int, required=True, help="most tokens emitted")
+    multi = commands.add_parser("multi", help="many forward/greedy requests in one process")
+    multi.add_argument("model")
+    multi.add_argument("requests", help='JSON file [{"command": "forward", "src": [...], "tgt": [...]}, '
+                                        '{"command": "greedy", "src": [...], "max_len": N}, ...]')
+    grad = commands.add_parser("grad", help="loss and gradients of a batch")
+    grad.add_argument("model")
+    grad.add_argument("batch", help='JSON file {"sources": [[...]], "targets": [[...]], "label_smoothing": e}')
+    args = parser.parse_args()
+
+    torch.set_num_threads(1)
+    try:
+        model = load_model(args.model)
+        run = {"forward": command_forward, "greedy": command_greedy, "multi": command_multi,
+               "grad": command_grad}[args.command]
+        result = run(model, args)
+    except InputError as e:
+        print(f"reference.py: {e}", file=sys.stderr)
+        sys.exit(1)
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+// attn eval: translates a TSV test set (target<TAB>source[<TAB>group]) and reports sacreBLEU-compatible BLEU and
+// chrF2, exact-match accuracy (overall and per group) and translation speed.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/io.h"
+#include "eval/bleu.h"
+#include "eval/chrf.h"
+#include "eval/reference_set.h"
+#include "translator.h"
+
+namespace attn::cli {
+namespace {
+
+struct MatchCount {
+  size_t exact = 0, total = 0;
+};
+
+std::string percentage(const MatchCount& count) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.2f%% (%zu/%zu)", count.total ? 100.0 * count.exact / count.total : 0.0,
+                count.exact, count.total);
+  return text;
+}
+
+// sacreBLEU names the reference count "var" when segments have different numbers of references.
+std::string reference_count_label(const std::vector<std::vector<std::string>>& references) {
+  const size_t first = references.front().size();
+  const bool uniform = std::all_of(references.begin(), references.end(),
+                                   [first](const std::vector<std::string>& refs) { return refs.size() == first; });
+  return uniform ? std::to_string(first) : "var";
+}
+
+int run_eval(const std::vector<std::string>& argv) {
+  const Args args(argv, {"model", "data", "beam", "out", "limit"}, {});
+  args.expect_positional(0, "no positional arguments");
+  TranslateOptions options;
+  options.beam = static_cast<int>(args.get_int("beam", 4, 1, 16));
+  options.nbest = 0;
+  options.split_sentences = false;  // test segments are single sentences, scored as given
+  const long long limit = args.get_int("limit", std::numeric_limits<long long>::max(), 1,
+                                       std::numeric_limits<long long>::max());
+  const std::string model_path = args.require("model");
+  const std::string data_path = args.require("data");
+
+  const std::vector<uint8_t> data_bytes = read_file(data_path);
+  ReferenceSet set;
+  try {
+    set = parse_reference_set(std::string_view(reinterpret_cast<const char*>(data_bytes.data()), data_bytes.size()));
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("'" + data_path + "': " + e.what());
+  }
+  if (set.segments.empty()) throw std::runtime_error("'" + data_path + "' holds no segments");
+  if (static_cast<unsigned long long>(limit) < set.segments.size()) set.segments.resize(static_cast<size_t>(limit));
+
+  const std::vector<uint8_t> model_bytes = read_file(model_path);
+  const Translator translator(model_bytes.data(), model_bytes.size());
+
+  std::vector<std::string> hypotheses;
+  std::vector<std::vector<std::string>> references;
+  MatchCount overall;
+  std::map<std::string, MatchCount> per_group;
+  size_t source_tokens = 0;
+  std::chrono::steady_clock::duration translation_time{};
+  for (const ReferenceSegment& segment : set.segments) {
+    const auto start = std::chrono::steady_clock::now();
+    const Translation translation = translator.translate(segment.source, options);
+    translation_time += std::chrono::steady_clock::now() - start;
+    for (const SentenceTranslation& sentence : translation.sentences) {
+      if (!sentence.source_tokens.empty()) source_tokens += sentence.source_tokens.size() - 1;  // minus </s>
+    }
+    const bool exact = std::find(segment.references.begin(), segment.references.end(), translation.text) !=
+                       segment.references.end();
+    for (MatchCount* count : {&overall, &per_group[segment.group]}) {
+      count->exact += exact;
+      ++count->total;
+    }
+    hypotheses.push_back(translation.text);
+    references.push_back(segment.references);
+  }
+
+  if (args.has("out")) {
+    std::string text;
+    for (const std::string& hypothesis : hypotheses) text.append(hypothesis).push_back('\n');
+    write_file_atomic(args.get("out", ""), std::vector<uint8_t>(text.begin(), text.end()));
+  }
+
+  const std::string nrefs = reference_count_label(references);
+  const double seconds = std::chrono::duration<double>(translation_time).count();
+  std::printf("segments: %zu (beam %d)\n", hypotheses.size(), options.beam);
+  std::printf("%s\n", format_bleu(corpus_bleu(hypotheses, references)).c_str());
+  std::printf("  nrefs:%s|case:mixed|eff:no|tok:13a|smooth:exp|version:attn\n", nrefs.c_str());
+  std::printf("chrF2 = %.2f\n", corpus_chrf(hypotheses, references));
+  std::printf("  nrefs:%s|case:mixed|eff:yes|nc:6|nw:0|space:no|version:attn\n", nrefs.c_str());
+  std::printf("exact match: %s\n", percentage(overall).c_str());
+  if (set.has_groups) {
+    for (const auto& [group, count] : per_group) {
+      std::printf("  %-24s %s\n", (group.empty() ? "(no group)" : group).c_str(), percentage(count).c_str());
+    }
+  }
+  std::printf("speed: %.1f sentences/s, %.1f source tokens/s (%.2f s translating)\n",
+              seconds > 0 ? hypotheses.size() / seconds : 0.0, seconds > 0 ? source_tokens / seconds : 0.0, seconds);
+  return 0;
+}
+
+const CommandRegistration registration({"eval", "attn eval -m MODEL --data FILE [--beam N] [--out HYPS] [--limit N]",
+                                        "score translations of a TSV test set (BLEU, chrF2, exact match, speed)",
+                                        run_eval});
+
+}  // namespace
+}  // namespace attn::cli

@@ -1,0 +1,215 @@
+// Scalar reference kernels and the dispatch to the SIMD variant.
+//
+// The scalar code is written to mirror the SIMD variants operation for operation (see kernels.h): sums use 8
+// interleaved partial sums reduced in a fixed tree, then the n % 8 tail in order.
+#include "kernels/kernels.h"
+
+#include <stdexcept>
+
+#include "kernels/activation.h"
+
+// Builds that compile a SIMD kernel file: x86-64 native (AVX2, chosen at run time) and wasm with -msimd128.
+#if defined(__x86_64__) || defined(__wasm_simd128__)
+#define ATTN_HAVE_SIMD_KERNELS 1
+#endif
+
+namespace attn::kernels {
+namespace {
+
+// The fixed reduction tree shared by all variants: (s0+s4, s1+s5, s2+s6, s3+s7) -> pairs 0+2, 1+3 -> total.
+float reduce_lanes(const float s[8]) {
+  const float t0 = s[0] + s[4];
+  const float t1 = s[1] + s[5];
+  const float t2 = s[2] + s[6];
+  const float t3 = s[3] + s[7];
+  const float u0 = t0 + t2;
+  const float u1 = t1 + t3;
+  return u0 + u1;
+}
+
+// Dot products of one weight row with `Rows` rows of x (stride `cols`), in the 8-lane order. Weight elements
+// are converted to float before the multiply (int8 rows are scaled by the caller).
+template <int Rows, class Weight>
+void dot_rows(const Weight* w, const float* x, int cols, float* totals) {
+  float s[Rows][8] = {};
+  const int body = cols - cols % 8;
+  for (int c = 0; c < body; c += 8) {
+    for (int i = 0; i < Rows; ++i) {
+      for (int k = 0; k < 8; ++k) s[i][k] += static_cast<float>(w[c + k]) * x[i * cols + c + k];
+    }
+  }
+  for (int i = 0; i < Rows; ++i) {
+    float total = reduce_lanes(s[i]);
+    for (int c = body; c < cols; ++c) total += static_cast<float>(w[c]) * x[i * cols + c];
+    totals[i] = total;
+  }
+}
+
+// Rows x-rows starting at x against every weight row.
+template <int Rows>
+void linear_block(const MatrixView& w, const float* bias, const float* x, float* y) {
+  float totals[Rows];
+  for (int r = 0; r < w.rows; ++r) {
+    const size_t offset = static_cast<size_t>(r) * w.cols;
+    if (w.i8) {
+      dot_rows<Rows>(w.i8 + offset, x, w.cols, totals);
+      for (int i = 0; i < Rows; ++i) totals[i] *= w.scale[r];
+    } else {
+      dot_rows<Rows>(w.f32 + offset, x, w.cols, totals);
+    }
+    if (bias) {
+      for (int i = 0; i < Rows; ++i) totals[i] += bias[r];
+    }
+    for (int i = 0; i < Rows; ++i) y[static_cast<size_t>(i) * w.rows + r] = totals[i];
+  }
+}
+
+// Finds the maximum, then x <- x - max and returns sum exp(x - max) in the 8-lane order; `store_exp` chooses
+// whether x keeps exp(x - max) (softmax) or x - max (log_softmax).
+float shift_by_max_and_sum_exp(float* x, int n, bool store_exp) {
+  float max = x[0];
+  for (int i = 1; i < n; ++i) max = x[i] > max ? x[i] : max;
+  // The SIMD variants find the max in another order, which can only change the sign of a zero max; adding +0
+  // makes it +0 in every variant.
+  max += 0.0f;
+  float s[8] = {};
+  const int body = n - n % 8;
+  for (int i = 0; i < body; i += 8) {
+    for (int k = 0; k < 8; ++k) {
+      const float shifted = x[i + k] - max;
+      const float e = activation::exp(shifted);
+      s[k] += e;
+      x[i + k] = store_exp ? e : shifted;
+    }
+  }
+  float total = reduce_lanes(s);
+  for (int i = body; i < n; ++i) {
+    const float shifted = x[i] - max;
+    const float e = activation::exp(shifted);
+    total += e;
+    x[i] = store_exp ? e : shifted;
+  }
+  return total;
+}
+
+}  // namespace
+
+namespace scalar {
+
+void linear(const MatrixView& w, const float* bias, const float* x, int n, float* y) {
+  int i = 0;
+  const size_t x_step = static_cast<size_t>(w.cols);
+  const size_t y_step = static_cast<size_t>(w.rows);
+  for (; i + 4 <= n; i += 4) linear_block<4>(w, bias, x + i * x_step, y + i * y_step);
+  for (; i < n; ++i) linear_block<1>(w, bias, x + i * x_step, y + i * y_step);
+}
+
+void attention_scores(const float* query, const float* keys, const float* v, int length, int dim,
+                      float* scores) {
+  const int body = dim - dim % 8;
+  for (int j = 0; j < length; ++j) {
+    const float* key = keys + static_cast<size_t>(j) * dim;
+    float s[8] = {};
+    for (int a = 0; a < body; a += 8) {
+      for (int k = 0; k < 8; ++k) s[k] += v[a + k] * activation::tanh(query[a + k] + key[a + k]);
+    }
+    float total = reduce_lanes(s);
+    for (int a = body; a < dim; ++a) total += v[a] * activation::tanh(query[a] + key[a]);
+    scores[j] = total;
+  }
+}
+
+void weighted_sum(const float* weights, const float* rows, int length, int dim, float* out) {
+  for (int d = 0; d < dim; ++d) out[d] = 0.0f;
+  for (int j = 0; j < length; ++j) {
+    const float* row = rows + static_cast<size_t>(j) * dim;
+    for (int d = 0; d < dim; ++d) out[d] += weights[j] * row[d];
+  }
+}
+
+float dot(const float* a, const float* b, int n) {
+  float total;
+  dot_rows<1>(a, b, n, &total);
+  return total;
+}
+
+void tanh_inplace(float* x, int n) {
+  for (int i = 0; i < n; ++i) x[i] = activation::tanh(x[i]);
+}
+
+void sigmoid_inplace(float* x, int n) {
+  for (int i = 0; i < n; ++i) x[i] = activation::sigmoid(x[i]);
+}
+
+void softmax_inplace(float* x, int n) {
+  if (n <= 0) return;
+  const float sum = shift_by_max_and_sum_exp(x, n, true);
+  for (int i = 0; i < n; ++i) x[i] /= sum;
+}
+
+void log_softmax_inplace(float* x, int n) {
+  if (n <= 0) return;
+  const float log_sum = activation::log(shift_by_max_and_sum_exp(x, n, false));
+  for (int i = 0; i < n; ++i) x[i] -= log_sum;
+}
+
+}  // namespace scalar
+
+namespace {
+
+bool use_simd() {
+#if defined(__wasm_simd128__)
+  return true;
+#elif defined(ATTN_HAVE_SIMD_KERNELS)
+  static const bool supported = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return supported;
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
+#if defined(ATTN_HAVE_SIMD_KERNELS)
+#define ATTN_DISPATCH(call) return use_simd() ? simd::call : scalar::call
+#else
+#define ATTN_DISPATCH(call) return scalar::call
+#endif
+
+void linear(const MatrixView& w, const float* bias, const float* x, int n, float* y) {
+  // One cheap check per matrix product, so a tensor that was never filled fails loudly instead of crashing.
+  if (w.rows > 0 && w.cols > 0 && !(w.f32 || (w.i8 && w.scale))) {
+    throw std::invalid_argument("kernels::linear: weight matrix has neither f32 data nor int8 data with scales");
+  }
+  ATTN_DISPATCH(linear(w, bias, x, n, y));
+}
+void attention_scores(const float* query, const float* keys, const float* v, int length, int dim,
+                      float* scores) {
+  ATTN_DISPATCH(attention_scores(query, keys, v, length, dim, scores));
+}
+void weighted_sum(const float* weights, const float* rows, int length, int dim, float* out) {
+  ATTN_DISPATCH(weighted_sum(weights, rows, length, dim, out));
+}
+float dot(const float* a, const float* b, int n) { ATTN_DISPATCH(dot(a, b, n)); }
+void tanh_inplace(float* x, int n) { ATTN_DISPATCH(tanh_inplace(x, n)); }
+void sigmoid_inplace(float* x, int n) { ATTN_DISPATCH(sigmoid_inplace(x, n)); }
+void softmax_inplace(float* x, int n) { ATTN_DISPATCH(softmax_inplace(x, n)); }
+void log_softmax_inplace(float* x, int n) { ATTN_DISPATCH(log_softmax_inplace(x, n)); }
+
+#undef ATTN_DISPATCH
+
+bool simd_enabled() { return use_simd(); }
+
+const char* simd_name() {
+  if (!use_simd()) return "scalar";
+#if defined(__wasm_simd128__)
+  return "wasm-simd128";
+#else
+  return "avx2";
+#endif
+}
+
+}  // namespace attn::kernels

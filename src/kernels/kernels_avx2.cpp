@@ -1,0 +1,260 @@
+// AVX2 kernels (x86-64). Every function carries target("avx2") so this file builds without -mavx2; kernels.cpp
+// calls it only when the CPU reports AVX2. Each operation mirrors the scalar reference in kernels.cpp and
+// activation.h lane by lane (8 partial sums = the 8 lanes of one __m256), so results are bit-identical.
+#include <immintrin.h>
+
+#include <cstddef>
+
+#include "kernels/activation.h"
+#include "kernels/kernels.h"
+
+#define ATTN_AVX2 __attribute__((target("avx2")))
+
+namespace attn::kernels::simd {
+namespace {
+
+// (s0+s4, s1+s5, s2+s6, s3+s7) -> (t0+t2, t1+t3) -> u0+u1, the tree of the scalar reduce_lanes.
+ATTN_AVX2 inline float reduce_lanes(__m256 s) {
+  const __m128 t = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+  const __m128 u = _mm_add_ps(t, _mm_movehl_ps(t, t));
+  return _mm_cvtss_f32(_mm_add_ss(u, _mm_shuffle_ps(u, u, 1)));
+}
+
+ATTN_AVX2 inline float max_lanes(__m256 s) {
+  __m128 m = _mm_max_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+  m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+  return _mm_cvtss_f32(_mm_max_ss(m, _mm_shuffle_ps(m, m, 1)));
+}
+
+ATTN_AVX2 inline __m256 sign_mask() { return _mm256_set1_ps(-0.0f); }
+
+ATTN_AVX2 inline __m256 exp8(__m256 x) {
+  using namespace activation;
+  const __m256 min = _mm256_set1_ps(kExpMin);
+  // max_ps(a, b) is a > b ? a : b and min_ps(a, b) is a < b ? a : b, as in clamp_keep_nan.
+  const __m256 clamped = _mm256_min_ps(_mm256_set1_ps(kExpMax), _mm256_max_ps(min, x));
+  const __m256 n =
+      _mm256_round_ps(_mm256_mul_ps(clamped, _mm256_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_sub_ps(clamped, _mm256_mul_ps(n, _mm256_set1_ps(kLn2Hi)));
+  r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(kLn2Lo)));
+  __m256 p = _mm256_set1_ps(kExpC7);
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(kExpC6));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(kExpC5));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(kExpC4));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(kExpC3));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(kExpC2));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f));
+  const __m256i exponent = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
+  const __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(exponent, 23));
+  const __m256 result = _mm256_mul_ps(p, scale);
+  return _mm256_andnot_ps(_mm256_cmp_ps(x, min, _CMP_LT_OQ), result);
+}
+
+ATTN_AVX2 inline __m256 tanh8(__m256 x) {
+  using namespace activation;
+  const __m256 z = _mm256_mul_ps(x, x);
+  __m256 p = _mm256_set1_ps(kTanhC9);
+  p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(kTanhC7));
+  p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(kTanhC5));
+  p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(kTanhC3));
+  p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(1.0f));
+  const __m256 small = _mm256_mul_ps(x, p);
+  const __m256 magnitude = _mm256_andnot_ps(sign_mask(), x);
+  const __m256 e = exp8(_mm256_add_ps(magnitude, magnitude));
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 large = _mm256_sub_ps(one, _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, one)));
+  // large >= +0, so OR-ing in the sign of x is copysign.
+  const __m256 large_signed = _mm256_or_ps(large, _mm256_and_ps(sign_mask(), x));
+  const __m256 is_small = _mm256_cmp_ps(magnitude, _mm256_set1_ps(kTanhSmall), _CMP_LT_OQ);
+  return _mm256_blendv_ps(large_signed, small, is_small);
+}
+
+ATTN_AVX2 inline __m256 sigmoid8(__m256 x) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  return _mm256_div_ps(one, _mm256_add_ps(one, exp8(_mm256_xor_ps(x, sign_mask()))));
+}
+
+ATTN_AVX2 inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
+ATTN_AVX2 inline __m256 load8(const int8_t* p) {
+  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes));
+}
+
+// totals[i * WRows + r] = dot(weight row r, x row i) for XRows rows of x and WRows weight rows: every weight
+// vector is loaded once for all x rows and every x vector once for all weight rows. Each dot keeps its own
+// accumulator, so the blocking does not change any result.
+template <int XRows, int WRows, class Weight>
+ATTN_AVX2 inline void dot_block(const Weight* w, size_t w_stride, const float* x, size_t x_stride, int cols,
+                                float* totals) {
+  __m256 acc[XRows][WRows];
+#pragma GCC unroll 4
+  for (int i = 0; i < XRows; ++i) {
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) acc[i][r] = _mm256_setzero_ps();
+  }
+  const int body = cols - cols % 8;
+  for (int c = 0; c < body; c += 8) {
+    __m256 wv[WRows];
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) wv[r] = load8(w + r * w_stride + c);
+#pragma GCC unroll 4
+    for (int i = 0; i < XRows; ++i) {
+      const __m256 xv = _mm256_loadu_ps(x + i * x_stride + c);
+#pragma GCC unroll 4
+      for (int r = 0; r < WRows; ++r) acc[i][r] = _mm256_add_ps(acc[i][r], _mm256_mul_ps(wv[r], xv));
+    }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < XRows; ++i) {
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) {
+      float total = reduce_lanes(acc[i][r]);
+      for (int c = body; c < cols; ++c) total += static_cast<float>(w[r * w_stride + c]) * x[i * x_stride + c];
+      totals[i * WRows + r] = total;
+    }
+  }
+}
+
+// WRows weight rows starting at row r0 against XRows x rows; writes y with the scale and bias applied.
+template <int XRows, int WRows>
+ATTN_AVX2 inline void linear_tile(const MatrixView& w, const float* bias, const float* x, int r0, float* y) {
+  const size_t cols = static_cast<size_t>(w.cols);
+  float totals[XRows * WRows];
+  if (w.i8) {
+    dot_block<XRows, WRows>(w.i8 + r0 * cols, cols, x, cols, w.cols, totals);
+    for (int i = 0; i < XRows; ++i)
+      for (int r = 0; r < WRows; ++r) totals[i * WRows + r] *= w.scale[r0 + r];
+  } else {
+    dot_block<XRows, WRows>(w.f32 + r0 * cols, cols, x, cols, w.cols, totals);
+  }
+  for (int i = 0; i < XRows; ++i) {
+    for (int r = 0; r < WRows; ++r) {
+      float value = totals[i * WRows + r];
+      if (bias) value += bias[r0 + r];
+      y[static_cast<size_t>(i) * w.rows + r0 + r] = value;
+    }
+  }
+}
+
+// XRows rows of x against all weight rows, several weight rows per pass (fewer x rows leave registers for
+// more weight rows; a single x row is a gemv).
+template <int XRows>
+ATTN_AVX2 void linear_rows(const MatrixView& w, const float* bias, const float* x, float* y) {
+  constexpr int kWRows = XRows == 1 ? 4 : 2;
+  int r = 0;
+  for (; r + kWRows <= w.rows; r += kWRows) linear_tile<XRows, kWRows>(w, bias, x, r, y);
+  for (; r < w.rows; ++r) linear_tile<XRows, 1>(w, bias, x, r, y);
+}
+
+// Finds the max, stores x - max or exp(x - max) and returns the sum of the exps (see the scalar version).
+ATTN_AVX2 float shift_by_max_and_sum_exp(float* x, int n, bool store_exp) {
+  const int body = n - n % 8;
+  float max = x[0];
+  if (body > 0) {
+    __m256 vmax = _mm256_loadu_ps(x);
+    for (int i = 8; i < body; i += 8) vmax = _mm256_max_ps(_mm256_loadu_ps(x + i), vmax);
+    max = max_lanes(vmax);
+  }
+  for (int i = body; i < n; ++i) max = x[i] > max ? x[i] : max;
+  max += 0.0f;
+  const __m256 vmax = _mm256_set1_ps(max);
+  __m256 sum = _mm256_setzero_ps();
+  for (int i = 0; i < body; i += 8) {
+    const __m256 shifted = _mm256_sub_ps(_mm256_loadu_ps(x + i), vmax);
+    const __m256 e = exp8(shifted);
+    sum = _mm256_add_ps(sum, e);
+    _mm256_storeu_ps(x + i, store_exp ? e : shifted);
+  }
+  float total = reduce_lanes(sum);
+  for (int i = body; i < n; ++i) {
+    const float shifted = x[i] - max;
+    const float e = activation::exp(shifted);
+    total += e;
+    x[i] = store_exp ? e : shifted;
+  }
+  return total;
+}
+
+}  // namespace
+
+ATTN_AVX2 void linear(const MatrixView& w, const float* bias, const float* x, int n, float* y) {
+  const size_t x_step = static_cast<size_t>(w.cols);
+  const size_t y_step = static_cast<size_t>(w.rows);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) linear_rows<4>(w, bias, x + i * x_step, y + i * y_step);
+  switch (n - i) {
+    case 3: linear_rows<3>(w, bias, x + i * x_step, y + i * y_step); break;
+    case 2: linear_rows<2>(w, bias, x + i * x_step, y + i * y_step); break;
+    case 1: linear_rows<1>(w, bias, x + i * x_step, y + i * y_step); break;
+    default: break;
+  }
+}
+
+ATTN_AVX2 void attention_scores(const float* query, const float* keys, const float* v, int length, int dim,
+                                float* scores) {
+  const int body = dim - dim % 8;
+  for (int j = 0; j < length; ++j) {
+    const float* key = keys + static_cast<size_t>(j) * dim;
+    __m256 acc = _mm256_setzero_ps();
+    for (int a = 0; a < body; a += 8) {
+      const __m256 t = tanh8(_mm256_add_ps(_mm256_loadu_ps(query + a), _mm256_loadu_ps(key + a)));
+      acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(v + a), t));
+    }
+    float total = reduce_lanes(acc);
+    for (int a = body; a < dim; ++a) total += v[a] * activation::tanh(query[a] + key[a]);
+    scores[j] = total;
+  }
+}
+
+ATTN_AVX2 void weighted_sum(const float* weights, const float* rows, int length, int dim, float* out) {
+  const int body = dim - dim % 8;
+  for (int d = 0; d < dim; ++d) out[d] = 0.0f;
+  for (int j = 0; j < length; ++j) {
+    const float* row = rows + static_cast<size_t>(j) * dim;
+    const __m256 weight = _mm256_set1_ps(weights[j]);
+    for (int d = 0; d < body; d += 8) {
+      const __m256 term = _mm256_mul_ps(weight, _mm256_loadu_ps(row + d));
+      _mm256_storeu_ps(out + d, _mm256_add_ps(_mm256_loadu_ps(out + d), term));
+    }
+    for (int d = body; d < dim; ++d) out[d] += weights[j] * row[d];
+  }
+}
+
+ATTN_AVX2 float dot(const float* a, const float* b, int n) {
+  float total;
+  dot_block<1, 1>(a, 0, b, 0, n, &total);
+  return total;
+}
+
+ATTN_AVX2 void tanh_inplace(float* x, int n) {
+  const int body = n - n % 8;
+  for (int i = 0; i < body; i += 8) _mm256_storeu_ps(x + i, tanh8(_mm256_loadu_ps(x + i)));
+  for (int i = body; i < n; ++i) x[i] = activation::tanh(x[i]);
+}
+
+ATTN_AVX2 void sigmoid_inplace(float* x, int n) {
+  const int body = n - n % 8;
+  for (int i = 0; i < body; i += 8) _mm256_storeu_ps(x + i, sigmoid8(_mm256_loadu_ps(x + i)));
+  for (int i = body; i < n; ++i) x[i] = activation::sigmoid(x[i]);
+}
+
+ATTN_AVX2 void softmax_inplace(float* x, int n) {
+  if (n <= 0) return;
+  const float sum = shift_by_max_and_sum_exp(x, n, true);
+  const __m256 vsum = _mm256_set1_ps(sum);
+  const int body = n - n % 8;
+  for (int i = 0; i < body; i += 8) _mm256_storeu_ps(x + i, _mm256_div_ps(_mm256_loadu_ps(x + i), vsum));
+  for (int i = body; i < n; ++i) x[i] /= sum;
+}
+
+ATTN_AVX2 void log_softmax_inplace(float* x, int n) {
+  if (n <= 0) return;
+  const float log_sum = activation::log(shift_by_max_and_sum_exp(x, n, false));
+  const __m256 vlog_sum = _mm256_set1_ps(log_sum);
+  const int body = n - n % 8;
+  for (int i = 0; i < body; i += 8) _mm256_storeu_ps(x + i, _mm256_sub_ps(_mm256_loadu_ps(x + i), vlog_sum));
+  for (int i = body; i < n; ++i) x[i] -= log_sum;
+}
+
+}  // namespace attn::kernels::simd

@@ -1,0 +1,280 @@
+// WebAssembly SIMD128 kernels (compiled only with -msimd128). The 8 partial sums of the scalar reference are
+// the lanes of two v128 accumulators (lanes 0-3 and 4-7); every operation mirrors kernels.cpp and activation.h
+// lane by lane, so results are bit-identical to the scalar and AVX2 variants.
+#include <wasm_simd128.h>
+
+#include <cstddef>
+
+#include "kernels/activation.h"
+#include "kernels/kernels.h"
+
+namespace attn::kernels::simd {
+namespace {
+
+// 8 float lanes as two v128 halves.
+struct Vec8 {
+  v128_t lo;
+  v128_t hi;
+};
+
+inline Vec8 load8(const float* p) { return {wasm_v128_load(p), wasm_v128_load(p + 4)}; }
+// int8 -> float without f32x4.convert_i32x4: LLVM folds convert(extend(i16)) into an i16 -> float conversion
+// that wasm lacks and scalarizes it (10x slower). Instead add the integer to the bits of 1.5 * 2^23, whose
+// mantissa then holds it, and subtract 1.5 * 2^23: exact for |q| < 2^22, so equal to (float)q.
+inline v128_t int_to_float(v128_t q) {
+  const v128_t biased = wasm_i32x4_add(q, wasm_i32x4_splat(0x4B400000));
+  return wasm_f32x4_sub(biased, wasm_f32x4_splat(12582912.0f));
+}
+inline Vec8 load8(const int8_t* p) {
+  const v128_t halves = wasm_i16x8_load8x8(p);
+  return {int_to_float(wasm_i32x4_extend_low_i16x8(halves)), int_to_float(wasm_i32x4_extend_high_i16x8(halves))};
+}
+inline void store8(float* p, Vec8 v) {
+  wasm_v128_store(p, v.lo);
+  wasm_v128_store(p + 4, v.hi);
+}
+
+// (s0+s4, s1+s5, s2+s6, s3+s7) -> (t0+t2, t1+t3) -> u0+u1, the tree of the scalar reduce_lanes.
+inline float reduce_lanes(Vec8 s) {
+  const v128_t t = wasm_f32x4_add(s.lo, s.hi);
+  const v128_t u = wasm_f32x4_add(t, wasm_i32x4_shuffle(t, t, 2, 3, 2, 3));
+  return wasm_f32x4_extract_lane(u, 0) + wasm_f32x4_extract_lane(u, 1);
+}
+
+// pmax(a, b) is a < b ? b : a, the scalar `b > a ? b : a`.
+inline float max_lanes(Vec8 s) {
+  const v128_t m = wasm_f32x4_pmax(s.lo, s.hi);
+  const v128_t pairs = wasm_f32x4_pmax(m, wasm_i32x4_shuffle(m, m, 2, 3, 2, 3));
+  const float a = wasm_f32x4_extract_lane(pairs, 0);
+  const float b = wasm_f32x4_extract_lane(pairs, 1);
+  return b > a ? b : a;
+}
+
+inline v128_t exp4(v128_t x) {
+  using namespace activation;
+  const v128_t min = wasm_f32x4_splat(kExpMin);
+  // pmax(x, lo) = x < lo ? lo : x and pmin(y, hi) = hi < y ? hi : y, as in clamp_keep_nan.
+  const v128_t clamped = wasm_f32x4_pmin(wasm_f32x4_pmax(x, min), wasm_f32x4_splat(kExpMax));
+  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(clamped, wasm_f32x4_splat(kLog2e)));
+  v128_t r = wasm_f32x4_sub(clamped, wasm_f32x4_mul(n, wasm_f32x4_splat(kLn2Hi)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(kLn2Lo)));
+  v128_t p = wasm_f32x4_splat(kExpC7);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(kExpC6));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(kExpC5));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(kExpC4));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(kExpC3));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(kExpC2));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  const v128_t exponent = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127));
+  const v128_t result = wasm_f32x4_mul(p, wasm_i32x4_shl(exponent, 23));
+  return wasm_v128_andnot(result, wasm_f32x4_lt(x, min));
+}
+
+inline v128_t tanh4(v128_t x) {
+  using namespace activation;
+  const v128_t z = wasm_f32x4_mul(x, x);
+  v128_t p = wasm_f32x4_splat(kTanhC9);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(kTanhC7));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(kTanhC5));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(kTanhC3));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.0f));
+  const v128_t small = wasm_f32x4_mul(x, p);
+  const v128_t magnitude = wasm_f32x4_abs(x);
+  const v128_t e = exp4(wasm_f32x4_add(magnitude, magnitude));
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  const v128_t large = wasm_f32x4_sub(one, wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(e, one)));
+  // large >= +0, so OR-ing in the sign of x is copysign.
+  const v128_t large_signed = wasm_v128_or(large, wasm_v128_and(x, wasm_f32x4_splat(-0.0f)));
+  return wasm_v128_bitselect(small, large_signed, wasm_f32x4_lt(magnitude, wasm_f32x4_splat(kTanhSmall)));
+}
+
+inline v128_t sigmoid4(v128_t x) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, exp4(wasm_f32x4_neg(x))));
+}
+
+// totals[i * WRows + r] = dot(weight row r, x row i); see the AVX2 dot_block. Each dot keeps its own pair of
+// accumulators, so the blocking does not change any result.
+template <int XRows, int WRows, class Weight>
+inline void dot_block(const Weight* w, size_t w_stride, const float* x, size_t x_stride, int cols,
+                      float* totals) {
+  Vec8 acc[XRows][WRows];
+#pragma GCC unroll 4
+  for (int i = 0; i < XRows; ++i) {
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) acc[i][r] = {wasm_f32x4_splat(0.0f), wasm_f32x4_splat(0.0f)};
+  }
+  const int body = cols - cols % 8;
+  for (int c = 0; c < body; c += 8) {
+    Vec8 wv[WRows];
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) wv[r] = load8(w + r * w_stride + c);
+#pragma GCC unroll 4
+    for (int i = 0; i < XRows; ++i) {
+      const Vec8 xv = load8(x + i * x_stride + c);
+#pragma GCC unroll 4
+      for (int r = 0; r < WRows; ++r) {
+        acc[i][r].lo = wasm_f32x4_add(acc[i][r].lo, wasm_f32x4_mul(wv[r].lo, xv.lo));
+        acc[i][r].hi = wasm_f32x4_add(acc[i][r].hi, wasm_f32x4_mul(wv[r].hi, xv.hi));
+      }
+    }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < XRows; ++i) {
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) {
+      float total = reduce_lanes(acc[i][r]);
+      for (int c = body; c < cols; ++c) total += static_cast<float>(w[r * w_stride + c]) * x[i * x_stride + c];
+      totals[i * WRows + r] = total;
+    }
+  }
+}
+
+template <int XRows, int WRows>
+inline void linear_tile(const MatrixView& w, const float* bias, const float* x, int r0, float* y) {
+  const size_t cols = static_cast<size_t>(w.cols);
+  float totals[XRows * WRows];
+  if (w.i8) {
+    dot_block<XRows, WRows>(w.i8 + r0 * cols, cols, x, cols, w.cols, totals);
+    for (int i = 0; i < XRows; ++i)
+      for (int r = 0; r < WRows; ++r) totals[i * WRows + r] *= w.scale[r0 + r];
+  } else {
+    dot_block<XRows, WRows>(w.f32 + r0 * cols, cols, x, cols, w.cols, totals);
+  }
+  for (int i = 0; i < XRows; ++i) {
+    for (int r = 0; r < WRows; ++r) {
+      float value = totals[i * WRows + r];
+      if (bias) value += bias[r0 + r];
+      y[static_cast<size_t>(i) * w.rows + r0 + r] = value;
+    }
+  }
+}
+
+// XRows rows of x against all weight rows. Tiles keep at most 8 accumulators (16 v128 registers on x64).
+template <int XRows>
+void linear_rows(const MatrixView& w, const float* bias, const float* x, float* y) {
+  constexpr int kWRows = XRows == 1 ? 4 : XRows == 2 ? 2 : 1;
+  int r = 0;
+  for (; r + kWRows <= w.rows; r += kWRows) linear_tile<XRows, kWRows>(w, bias, x, r, y);
+  for (; r < w.rows; ++r) linear_tile<XRows, 1>(w, bias, x, r, y);
+}
+
+// Finds the max, stores x - max or exp(x - max) and returns the sum of the exps (see the scalar version).
+float shift_by_max_and_sum_exp(float* x, int n, bool store_exp) {
+  const int body = n - n % 8;
+  float max = x[0];
+  if (body > 0) {
+    Vec8 vmax = load8(x);
+    for (int i = 8; i < body; i += 8) {
+      const Vec8 v = load8(x + i);
+      vmax = {wasm_f32x4_pmax(vmax.lo, v.lo), wasm_f32x4_pmax(vmax.hi, v.hi)};
+    }
+    max = max_lanes(vmax);
+  }
+  for (int i = body; i < n; ++i) max = x[i] > max ? x[i] : max;
+  max += 0.0f;
+  const v128_t vmax = wasm_f32x4_splat(max);
+  Vec8 sum = {wasm_f32x4_splat(0.0f), wasm_f32x4_splat(0.0f)};
+  for (int i = 0; i < body; i += 8) {
+    const Vec8 v = load8(x + i);
+    const Vec8 shifted = {wasm_f32x4_sub(v.lo, vmax), wasm_f32x4_sub(v.hi, vmax)};
+    const Vec8 e = {exp4(shifted.lo), exp4(shifted.hi)};
+    sum = {wasm_f32x4_add(sum.lo, e.lo), wasm_f32x4_add(sum.hi, e.hi)};
+    store8(x + i, store_exp ? e : shifted);
+  }
+  float total = reduce_lanes(sum);
+  for (int i = body; i < n; ++i) {
+    const float shifted = x[i] - max;
+    const float e = activation::exp(shifted);
+    total += e;
+    x[i] = store_exp ? e : shifted;
+  }
+  return total;
+}
+
+}  // namespace
+
+void linear(const MatrixView& w, const float* bias, const float* x, int n, float* y) {
+  const size_t x_step = static_cast<size_t>(w.cols);
+  const size_t y_step = static_cast<size_t>(w.rows);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) linear_rows<4>(w, bias, x + i * x_step, y + i * y_step);
+  switch (n - i) {
+    case 3: linear_rows<3>(w, bias, x + i * x_step, y + i * y_step); break;
+    case 2: linear_rows<2>(w, bias, x + i * x_step, y + i * y_step); break;
+    case 1: linear_rows<1>(w, bias, x + i * x_step, y + i * y_step); break;
+    default: break;
+  }
+}
+
+void attention_scores(const float* query, const float* keys, const float* v, int length, int dim,
+                      float* scores) {
+  const int body = dim - dim % 8;
+  for (int j = 0; j < length; ++j) {
+    const float* key = keys + static_cast<size_t>(j) * dim;
+    Vec8 acc = {wasm_f32x4_splat(0.0f), wasm_f32x4_splat(0.0f)};
+    for (int a = 0; a < body; a += 8) {
+      const Vec8 q = load8(query + a);
+      const Vec8 k = load8(key + a);
+      const Vec8 weights = load8(v + a);
+      acc.lo = wasm_f32x4_add(acc.lo, wasm_f32x4_mul(weights.lo, tanh4(wasm_f32x4_add(q.lo, k.lo))));
+      acc.hi = wasm_f32x4_add(acc.hi, wasm_f32x4_mul(weights.hi, tanh4(wasm_f32x4_add(q.hi, k.hi))));
+    }
+    float total = reduce_lanes(acc);
+    for (int a = body; a < dim; ++a) total += v[a] * activation::tanh(query[a] + key[a]);
+    scores[j] = total;
+  }
+}
+
+void weighted_sum(const float* weights, const float* rows, int length, int dim, float* out) {
+  const int body = dim - dim % 4;
+  for (int d = 0; d < dim; ++d) out[d] = 0.0f;
+  for (int j = 0; j < length; ++j) {
+    const float* row = rows + static_cast<size_t>(j) * dim;
+    const v128_t weight = wasm_f32x4_splat(weights[j]);
+    for (int d = 0; d < body; d += 4) {
+      const v128_t term = wasm_f32x4_mul(weight, wasm_v128_load(row + d));
+      wasm_v128_store(out + d, wasm_f32x4_add(wasm_v128_load(out + d), term));
+    }
+    for (int d = body; d < dim; ++d) out[d] += weights[j] * row[d];
+  }
+}
+
+float dot(const float* a, const float* b, int n) {
+  float total;
+  dot_block<1, 1>(a, 0, b, 0, n, &total);
+  return total;
+}
+
+void tanh_inplace(float* x, int n) {
+  const int body = n - n % 4;
+  for (int i = 0; i < body; i += 4) wasm_v128_store(x + i, tanh4(wasm_v128_load(x + i)));
+  for (int i = body; i < n; ++i) x[i] = activation::tanh(x[i]);
+}
+
+void sigmoid_inplace(float* x, int n) {
+  const int body = n - n % 4;
+  for (int i = 0; i < body; i += 4) wasm_v128_store(x + i, sigmoid4(wasm_v128_load(x + i)));
+  for (int i = body; i < n; ++i) x[i] = activation::sigmoid(x[i]);
+}
+
+void softmax_inplace(float* x, int n) {
+  if (n <= 0) return;
+  const float sum = shift_by_max_and_sum_exp(x, n, true);
+  const v128_t vsum = wasm_f32x4_splat(sum);
+  const int body = n - n % 4;
+  for (int i = 0; i < body; i += 4) wasm_v128_store(x + i, wasm_f32x4_div(wasm_v128_load(x + i), vsum));
+  for (int i = body; i < n; ++i) x[i] /= sum;
+}
+
+void log_softmax_inplace(float* x, int n) {
+  if (n <= 0) return;
+  const float log_sum = activation::log(shift_by_max_and_sum_exp(x, n, false));
+  const v128_t vlog_sum = wasm_f32x4_splat(log_sum);
+  const int body = n - n % 4;
+  for (int i = 0; i < body; i += 4) wasm_v128_store(x + i, wasm_f32x4_sub(wasm_v128_load(x + i), vlog_sum));
+  for (int i = body; i < n; ++i) x[i] -= log_sum;
+}
+
+}  // namespace attn::kernels::simd

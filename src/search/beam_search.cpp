@@ -1,0 +1,192 @@
+#include "search/beam_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/kernels.h"
+#include "model/forward.h"
+
+namespace attn {
+namespace {
+
+constexpr int kMaxBeam = 16;
+
+void validate(const SearchOptions& options, const std::vector<int>& source_ids) {
+  if (options.beam < 1 || options.beam > kMaxBeam)
+    throw std::invalid_argument("beam must be between 1 and " + std::to_string(kMaxBeam) + ", got " +
+                                std::to_string(options.beam));
+  if (options.nbest < 1 || options.nbest > options.beam)
+    throw std::invalid_argument("nbest must be between 1 and the beam size (" + std::to_string(options.beam) +
+                                "), got " + std::to_string(options.nbest));
+  if (source_ids.empty() || source_ids.back() != Tokenizer::kEos)
+    throw std::invalid_argument("source ids must end with </s>");
+}
+
+int max_output_length(const SearchOptions& options, int source_length) {
+  return std::max(1, static_cast<int>(options.max_length_ratio * static_cast<float>(source_length)) +
+                         options.max_length_extra);
+}
+
+// One expansion chosen at a step: which hypothesis of the previous step it extends, with which token.
+struct Candidate {
+  int parent;
+  int token;
+  float log_prob;
+  float total;  // sum of log-probabilities so far
+};
+
+// Orders candidates by total log-probability, breaking ties by parent then token so results are deterministic
+// (and a beam of 1 picks exactly what greedy's first-maximum argmax picks).
+bool better(const Candidate& a, const Candidate& b) {
+  if (a.total != b.total) return a.total > b.total;
+  if (a.parent != b.parent) return a.parent < b.parent;
+  return a.token < b.token;
+}
+
+// The hypotheses alive after one decoding step, with back-pointers into the previous step.
+struct StepRecord {
+  std::vector<Candidate> chosen;
+  std::vector<float> attention;  // [chosen.size(), S]
+};
+
+SearchHypothesis trace_back(const std::vector<StepRecord>& steps, int step, int row, int source_length) {
+  SearchHypothesis h;
+  const size_t S = static_cast<size_t>(source_length);
+  h.tokens.resize(step + 1);
+  h.probabilities.resize(step + 1);
+  h.attention.resize((step + 1) * S);
+  const float total = steps[step].chosen[row].total;
+  for (int t = step; t >= 0; --t) {
+    const Candidate& c = steps[t].chosen[row];
+    h.tokens[t] = c.token;
+    h.probabilities[t] = std::exp(c.log_prob);
+    std::copy_n(&steps[t].attention[row * S], S, &h.attention[t * S]);
+    row = c.parent;
+  }
+  h.score = total / static_cast<float>(step + 1);
+  return h;
+}
+
+}  // namespace
+
+SearchHypothesis greedy_search(const Model& model, const std::vector<int>& source_ids, const SearchOptions& options) {
+  validate(options, source_ids);
+  const int H = model.config.hidden, V = model.config.tgt_vocab;
+  const EncoderOutput encoded = encode(model, source_ids);
+  const int S = encoded.length, max_length = max_output_length(options, S);
+  std::vector<float> state = encoded.initial_state, next(H), logits(V), attention(S);
+  DecoderWorkspace workspace;
+  SearchHypothesis h;
+  float total = 0;
+  int previous = Tokenizer::kBos;
+  for (int t = 0; t < max_length; ++t) {
+    decode_step(model, encoded, &previous, state.data(), 1, next.data(), attention.data(), logits.data(), workspace);
+    kernels::log_softmax_inplace(logits.data(), V);
+    const int token = t + 1 == max_length ? Tokenizer::kEos
+                                          : static_cast<int>(std::max_element(logits.begin(), logits.end()) -
+                                                             logits.begin());
+    h.tokens.push_back(token);
+    h.probabilities.push_back(std::exp(logits[token]));
+    h.attention.insert(h.attention.end(), attention.begin(), attention.end());
+    total += logits[token];
+    if (token == Tokenizer::kEos) break;
+    previous = token;
+    state.swap(next);
+  }
+  h.score = total / static_cast<float>(h.tokens.size());
+  return h;
+}
+
+std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<int>& source_ids,
+                                          const SearchOptions& options) {
+  validate(options, source_ids);
+  const int H = model.config.hidden, V = model.config.tgt_vocab, beam = options.beam;
+  const EncoderOutput encoded = encode(model, source_ids);
+  const int S = encoded.length, max_length = max_output_length(options, S);
+
+  std::vector<int> alive_rows = {0};  // rows of the previous step's record being extended (row 0: <s>)
+  std::vector<int> previous_tokens = {Tokenizer::kBos};
+  std::vector<float> previous_totals = {0.0f};
+  std::vector<float> states = encoded.initial_state, next_states, logits, attention;
+  std::vector<StepRecord> steps;
+  struct Finished {
+    int step, row;
+    float score;
+  };
+  std::vector<Finished> finished;
+  std::vector<Candidate> candidates;
+  std::vector<int> order(V);
+  DecoderWorkspace workspace;
+
+  for (int t = 0; t < max_length && !alive_rows.empty() && static_cast<int>(finished.size()) < beam; ++t) {
+    const int K = static_cast<int>(alive_rows.size());
+    next_states.resize(static_cast<size_t>(K) * H);
+    logits.resize(static_cast<size_t>(K) * V);
+    attention.resize(static_cast<size_t>(K) * S);
+    decode_step(model, encoded, previous_tokens.data(), states.data(), K, next_states.data(), attention.data(),
+                logits.data(), workspace);
+
+    candidates.clear();
+    const bool last_step = t + 1 == max_length;
+    const int per_hypothesis = std::min(beam, V);
+    for (int k = 0; k < K; ++k) {
+      float* row = &logits[static_cast<size_t>(k) * V];
+      kernels::log_softmax_inplace(row, V);
+      auto push = [&](int token) { candidates.push_back({k, token, row[token], previous_totals[k] + row[token]}); };
+      if (last_step) {
+        push(Tokenizer::kEos);
+        continue;
+      }
+      for (int v = 0; v < V; ++v) order[v] = v;
+      std::partial_sort(order.begin(), order.begin() + per_hypothesis, order.end(), [&](int a, int b) {
+        return row[a] != row[b] ? row[a] > row[b] : a < b;
+      });
+      for (int i = 0; i < per_hypothesis; ++i) push(order[i]);
+    }
+    const size_t keep = std::min(candidates.size(), static_cast<size_t>(beam));
+    std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(), better);
+    candidates.resize(keep);
+
+    StepRecord record;
+    record.attention.resize(keep * S);
+    std::vector<int> next_alive;
+    std::vector<float> continuing_states;
+    previous_tokens.clear();
+    previous_totals.clear();
+    for (size_t i = 0; i < keep; ++i) {
+      Candidate c = candidates[i];
+      std::copy_n(&attention[static_cast<size_t>(c.parent) * S], S, &record.attention[i * S]);
+      const float* state = &next_states[static_cast<size_t>(c.parent) * H];
+      c.parent = alive_rows[c.parent];  // from index among this step's inputs to row of the previous record
+      record.chosen.push_back(c);
+      if (c.token == Tokenizer::kEos) {
+        finished.push_back({t, static_cast<int>(i), c.total / static_cast<float>(t + 1)});
+        continue;
+      }
+      next_alive.push_back(static_cast<int>(i));
+      previous_tokens.push_back(c.token);
+      previous_totals.push_back(c.total);
+      continuing_states.insert(continuing_states.end(), state, state + H);
+    }
+    steps.push_back(std::move(record));
+    alive_rows = std::move(next_alive);
+    states = std::move(continuing_states);
+  }
+
+  std::stable_sort(finished.begin(), finished.end(),
+                   [](const Finished& a, const Finished& b) { return a.score > b.score; });
+  std::vector<SearchHypothesis> results;
+  for (size_t i = 0; i < finished.size() && static_cast<int>(i) < options.nbest; ++i)
+    results.push_back(trace_back(steps, finished[i].step, finished[i].row, S));
+  return results;
+}
+
+std::vector<SearchHypothesis> search(const Model& model, const std::vector<int>& source_ids,
+                                     const SearchOptions& options) {
+  if (options.beam == 1) return {greedy_search(model, source_ids, options)};
+  return beam_search(model, source_ids, options);
+}
+
+}  // namespace attn

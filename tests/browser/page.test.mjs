@@ -1,0 +1,335 @@
+// The demo page (web/index.html) in headless Chromium: model loading, translate-as-you-type, the alignment matrix
+// and its linked highlighting, n-best, exports, error handling, the date model, small screens and dark mode.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { artifactsDir, deployedModels, launchBrowser, startStaticServer, watchPage, webRoot } from './harness.mjs';
+import { createTranslator } from '../../web/attention-translator.js';
+
+const FRENCH = "Le chat dort sur le canapé. Jane visite l'Afrique en septembre.";
+const WORD_START = '\u2581';
+
+// Word groups of sentencepiece-style tokens, written independently of the page's code: a word starts at a "▁"
+// piece, at a special token (<…>-style specials, not byte pieces) or right after one.
+function wordsOf(tokens) {
+  const special = (token) => /^<\/?s>$/.test(token ?? '');
+  const groups = [];
+  tokens.forEach((token, index) => {
+    if (index === 0 || token.startsWith(WORD_START) || special(token) || special(tokens[index - 1])) groups.push([index]);
+    else groups[groups.length - 1].push(index);
+  });
+  return groups;
+}
+
+// What a matrix element shows: its data (pieces), the displayed matrix and the SVG's element counts.
+function readMatrix(page, index = 0) {
+  return page.evaluate((i) => {
+    const element = document.querySelectorAll('#results alignment-matrix')[i];
+    const svg = element.shadowRoot.querySelector('svg');
+    const words = (side) => [...element.shadowRoot.querySelectorAll(`.strip.${side} .word`)].map((word) => ({
+      text: word.textContent, weight: Number(word.style.getPropertyValue('--w') || 0),
+      attended: word.classList.contains('attended'), active: word.classList.contains('active'),
+    }));
+    return {
+      data: element.data, shown: element.currentMatrix,
+      cells: svg.querySelectorAll('.cell').length, rowLabels: svg.querySelectorAll('.row-label').length,
+      colLabels: svg.querySelectorAll('.col-label').length,
+      rowBand: svg.querySelector('.hl-row').classList.contains('on'), colBand: svg.querySelector('.hl-col').classList.contains('on'),
+      activeRows: [...svg.querySelectorAll('.row-label.active')].map((label) => Number(label.dataset.r)),
+      activeCols: [...svg.querySelectorAll('.col-label.active')].map((label) => Number(label.dataset.c)),
+      sourceWords: words('source'), targetWords: words('target'),
+    };
+  }, index);
+}
+
+function assertRowsSumToOne(attention, what) {
+  attention.forEach((row, r) => {
+    const sum = row.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-3, `${what}: row ${r} sums to ${sum}`);
+  });
+}
+
+// Waits until the page has shown the translation of what was last typed.
+async function waitForIdle(page) {
+  await page.waitForFunction(() => document.querySelector('#results').getAttribute('aria-busy') === 'false', null, { timeout: 20_000 });
+}
+
+async function download(page, format, index = 0) {
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#results .sentence-card').nth(index).locator(`button[data-format="${format}"]`).click(),
+  ]);
+  const path = join(artifactsDir, `export-${format}-${file.suggestedFilename()}`);
+  await file.saveAs(path);
+  return readFile(path);
+}
+
+describe('demo page', () => {
+  let server, browser, page, problems, models, defaultModel;
+  const allProblems = [];
+
+  before(async () => {
+    await mkdir(artifactsDir, { recursive: true });
+    models = await deployedModels();
+    defaultModel = models[0];
+    server = await startStaticServer();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    problems = watchPage(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('has bundled models to show', () => {
+    assert.ok(defaultModel, 'no model from web/models.json is in web/models/ — run scripts/build-web.sh after training');
+  });
+
+  it('loads the default model with progress and info, then translates the example within a second', async () => {
+    await page.goto(`${server.url}index.html`);
+    await page.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+    const firstTranslationMs = Number(await page.evaluate(() => document.documentElement.dataset.firstTranslationMs));
+    const info = await page.locator('#model-info').innerText();
+    assert.match(info, /Parameters/);
+    assert.match(info, /SIMD\s+(yes|no)/);
+    assert.match(info, /Weights\s+(int8|float32)/);
+    assert.equal(await page.locator('#progress-box').isHidden(), true, 'the progress bar hides once loaded');
+    assert.equal(await page.locator('#model-error').isHidden(), true, await page.locator('#model-error').innerText());
+    assert.ok(await page.locator('#examples .chip', { hasText: defaultModel.examples[0] }).count() === 1, 'example sentences are offered');
+    await mkdir(artifactsDir, { recursive: true });
+    await writeFile(join(artifactsDir, 'timings.json'), `${JSON.stringify({ model: defaultModel.id, firstTranslationMs }, null, 1)}\n`);
+    console.log(`# page load → first translation: ${firstTranslationMs} ms (${defaultModel.id})`);
+    assert.ok(firstTranslationMs > 0 && firstTranslationMs < 5000, `first translation after ${firstTranslationMs} ms`);
+    await page.screenshot({ path: join(artifactsDir, 'page-light.png'), fullPage: true });
+  });
+
+  it('translates typed text like the engine does, one |target|×|source| matrix per sentence', async (t) => {
+    if (defaultModel.id !== 'fr-en') return t.skip('the French model is not deployed');
+    await page.locator('#input').fill('');
+    await page.locator('#input').pressSequentially(FRENCH, { delay: 5 });
+    await waitForIdle(page);
+
+    const engine = await createTranslator({ model: join(webRoot, defaultModel.file) });
+    const expected = await engine.translate(FRENCH, { beam: 4, nbest: 4 });
+    engine.dispose();
+    assert.equal(await page.locator('#translation').innerText(), expected.text);
+    assert.equal(await page.locator('#results alignment-matrix').count(), expected.sentences.length);
+    assert.ok(expected.sentences.length >= 2, 'the paragraph has two sentences');
+    for (let i = 0; i < expected.sentences.length; i++) {
+      const matrix = await readMatrix(page, i);
+      const sentence = expected.sentences[i];
+      assert.deepEqual(matrix.data.sourceTokens, sentence.sourceTokens);
+      assert.deepEqual(matrix.data.targetTokens, sentence.targetTokens);
+      assert.equal(matrix.cells, sentence.targetTokens.length * sentence.sourceTokens.length);
+      assert.equal(matrix.rowLabels, sentence.targetTokens.length);
+      assert.equal(matrix.colLabels, sentence.sourceTokens.length);
+      assertRowsSumToOne(matrix.data.attention, `sentence ${i}`);
+    }
+  });
+
+  it('links the matrix and the text both ways on hover', async () => {
+    const { data } = await readMatrix(page, 0);
+    const card = page.locator('#results alignment-matrix').first();
+    const row = Math.min(1, data.targetTokens.length - 1);
+    await card.locator(`.row-label[data-r="${row}"]`).hover();
+    let matrix = await readMatrix(page, 0);
+    assert.ok(matrix.rowBand && !matrix.colBand, 'hovering a target token outlines its row');
+    assert.deepEqual(matrix.activeRows, [row]);
+    const sourceWords = wordsOf(data.sourceTokens);
+    sourceWords.forEach((pieces, w) => {
+      const expected = Math.min(1, pieces.reduce((sum, c) => sum + data.attention[row][c], 0));
+      assert.ok(Math.abs(matrix.sourceWords[w].weight - expected) < 2e-3, `source word ${w}: ${matrix.sourceWords[w].weight} vs ${expected}`);
+      assert.equal(matrix.sourceWords[w].attended, expected >= 0.15);
+    });
+    assert.ok(matrix.sourceWords.some((word) => word.attended), 'some source word is highlighted');
+
+    const col = 0;
+    await card.locator(`.col-label[data-c="${col}"]`).hover();
+    matrix = await readMatrix(page, 0);
+    assert.ok(matrix.colBand && !matrix.rowBand, 'hovering a source token outlines its column');
+    assert.deepEqual(matrix.activeCols, [col]);
+    wordsOf(data.targetTokens).forEach((pieces, w) => {
+      const expected = Math.min(1, pieces.reduce((sum, r) => sum + data.attention[r][col], 0) / pieces.length);
+      assert.ok(Math.abs(matrix.targetWords[w].weight - expected) < 2e-3, `target word ${w}: ${matrix.targetWords[w].weight} vs ${expected}`);
+    });
+
+    // Hovering words of the text highlights the matching rows and columns of the matrix.
+    await card.locator('.strip.target .word').first().hover();
+    matrix = await readMatrix(page, 0);
+    assert.ok(matrix.rowBand);
+    assert.deepEqual(matrix.activeRows, wordsOf(data.targetTokens)[0]);
+    await card.locator('.strip.source .word').first().hover();
+    matrix = await readMatrix(page, 0);
+    assert.ok(matrix.colBand);
+    assert.deepEqual(matrix.activeCols, sourceWords[0]);
+
+    // A cell shows its value.
+    await card.locator(`.cell[data-r="${row}"][data-c="0"]`).hover();
+    const tooltip = await card.locator('.tooltip').innerText();
+    assert.ok(tooltip.endsWith(data.attention[row][0].toFixed(3)), tooltip);
+    await page.screenshot({ path: join(artifactsDir, 'page-hover.png') });
+    await page.mouse.move(0, 0);
+  });
+
+  it('merges sub-word pieces into words: columns summed, rows averaged', async () => {
+    const { data } = await readMatrix(page, 0);
+    await page.locator('#merge').check();
+    const merged = (await readMatrix(page, 0)).shown;
+    const sourceWords = wordsOf(data.sourceTokens), targetWords = wordsOf(data.targetTokens);
+    assert.equal(merged.source_tokens.length, sourceWords.length);
+    assert.equal(merged.target_tokens.length, targetWords.length);
+    targetWords.forEach((rows, i) => sourceWords.forEach((cols, j) => {
+      let sum = 0;
+      for (const r of rows) for (const c of cols) sum += data.attention[r][c];
+      assert.ok(Math.abs(merged.attention[i][j] - sum / rows.length) < 1e-5, `merged cell ${i},${j}`);
+    }));
+    assertRowsSumToOne(merged.attention, 'merged matrix');
+    assert.equal((await readMatrix(page, 0)).cells, sourceWords.length * targetWords.length);
+    await page.screenshot({ path: join(artifactsDir, 'page-merged.png'), fullPage: true });
+    await page.locator('#merge').uncheck();
+  });
+
+  it('lists the n-best hypotheses with scores; clicking one shows its matrix', async () => {
+    await page.locator('#beam').fill('4');
+    await page.locator('#nbest').fill('3');
+    await waitForIdle(page);
+    const card = page.locator('#results .sentence-card').first();
+    const scores = (await card.locator('.hypothesis .score').allInnerTexts()).map(Number);
+    assert.equal(scores.length, 3);
+    scores.forEach((score) => assert.ok(Number.isFinite(score) && score <= 0, `score ${score}`));
+    const second = card.locator('.hypothesis').nth(1);
+    await second.click();
+    assert.equal(await second.getAttribute('aria-pressed'), 'true');
+    const shown = (await readMatrix(page, 0)).shown;
+    assert.equal(shown.translation, await second.locator('.hypothesis-text').innerText());
+    assert.equal(await card.locator('.sentence-translation').innerText(), shown.translation);
+    await card.locator('.hypothesis').first().click();
+  });
+
+  it('exports PNG, SVG, JSON and soft-alignment text', async () => {
+    const { shown } = await readMatrix(page, 0);
+    const rows = shown.target_tokens.length, cols = shown.source_tokens.length;
+
+    const png = await download(page, 'png');
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.ok(png.readUInt32BE(16) > 100 && png.readUInt32BE(20) > 100, 'PNG has a real size');
+
+    const svg = (await download(page, 'svg')).toString('utf8');
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.localName,
+        cells: doc.querySelectorAll('rect.cell').length };
+    }, svg);
+    assert.equal(parsed.error, null);
+    assert.equal(parsed.root, 'svg');
+    assert.equal(parsed.cells, rows * cols);
+
+    const json = JSON.parse((await download(page, 'json')).toString('utf8'));
+    assert.deepEqual(Object.keys(json).sort(), ['attention', 'model', 'source', 'source_tokens', 'target_tokens', 'translation']);
+    assert.deepEqual(json.source_tokens, shown.source_tokens);
+    assert.deepEqual(json.target_tokens, shown.target_tokens);
+    assert.equal(json.attention.length, rows);
+    json.attention.forEach((row) => assert.equal(row.length, cols));
+    assert.equal(json.model, defaultModel.file.split('/').pop());
+
+    const text = (await download(page, 'alignment')).toString('utf8');
+    const lines = text.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1);
+    const [translation, alignment] = lines[0].split(' ||| ');
+    assert.equal(translation, shown.translation);
+    const alignmentRows = alignment.split(' ');
+    assert.equal(alignmentRows.length, rows);
+    alignmentRows.forEach((row, r) => {
+      const weights = row.split(',').map(Number);
+      assert.equal(weights.length, cols);
+      weights.forEach((weight, c) => assert.ok(Math.abs(weight - json.attention[r][c]) < 1e-6));
+    });
+  });
+
+  it('shows a bad model file\'s error inline and keeps working; loads a good file dropped on the page', async () => {
+    const badBytes = Buffer.from('{"this is": "not a model"}\n'.repeat(4));
+    let loaderMessage = '';
+    await createTranslator({ model: new Uint8Array(badBytes) }).catch((error) => { loaderMessage = error.message; });
+    assert.ok(loaderMessage, 'the loader rejects the bad file');
+
+    await page.locator('#model-file').setInputFiles({ name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: badBytes });
+    const error = page.locator('#model-error');
+    await error.waitFor({ state: 'visible', timeout: 10_000 });
+    const message = await error.innerText();
+    assert.ok(message.includes('broken.safetensors') && message.includes(loaderMessage.replace(/\.$/, '')), message);
+    assert.ok(await error.evaluate((box) => box.getBoundingClientRect().top >= 0), 'the error is scrolled into view');
+    await page.screenshot({ path: join(artifactsDir, 'page-bad-model.png') });
+
+    // The previous model still translates.
+    const sentence = defaultModel.examples[1];
+    await page.locator('#input').fill(sentence);
+    await waitForIdle(page);
+    assert.ok((await page.locator('.sentence-title').last().innerText()).endsWith(sentence));
+    assert.ok((await page.locator('#translation').innerText()).length > 0);
+
+    // Dropping a real model file loads it.
+    const modelBytes = await readFile(join(webRoot, defaultModel.file));
+    await page.evaluate(async ({ base64, name }) => {
+      const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], name));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, { base64: modelBytes.toString('base64'), name: 'dropped.safetensors' });
+    await page.waitForFunction(() => document.querySelector('#model-info').textContent.includes('dropped.safetensors'), null, { timeout: 20_000 });
+    assert.equal(await error.isHidden(), true);
+    assert.equal(await page.locator('#model-select').inputValue(), 'custom');
+  });
+
+  it('translates human dates to ISO with the date model', async (t) => {
+    const dates = models.find((model) => model.id === 'dates');
+    if (!dates) return t.skip('the date model is not deployed');
+    await page.locator('#model-select').selectOption('dates');
+    await page.waitForFunction(() => document.querySelector('#model-info').textContent.includes('ISO'), null, { timeout: 20_000 });
+    await page.locator('#input').fill('Monday, March 5, 1979');
+    await page.waitForFunction(() => document.querySelector('#translation').textContent === '1979-03-05', null, { timeout: 20_000 });
+    const matrix = await readMatrix(page, 0);
+    assert.equal(matrix.cells, matrix.data.sourceTokens.length * matrix.data.targetTokens.length);
+    await page.screenshot({ path: join(artifactsDir, 'page-dates.png'), fullPage: true });
+  });
+
+  it('works at 360 px wide, in dark mode and from the keyboard', async () => {
+    const small = await browser.newPage({ viewport: { width: 360, height: 780 }, colorScheme: 'dark' });
+    const smallProblems = watchPage(small);
+    await small.goto(`${server.url}index.html`);
+    await small.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+    const overflow = await small.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(overflow <= 360, `the page is ${overflow} px wide at a 360 px viewport`);
+    const background = await small.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(background, 'rgb(13, 16, 23)', 'dark palette');
+    await small.screenshot({ path: join(artifactsDir, 'page-dark-360.png'), fullPage: true });
+
+    // Keyboard: tab to the matrix, read a cell with the arrow keys.
+    const figure = small.locator('#results alignment-matrix').first().locator('.figure');
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await small.keyboard.press('Tab');
+      reached = await figure.evaluate((element) => element.getRootNode().activeElement === element);
+    }
+    assert.ok(reached, 'the matrix is reachable with Tab');
+    await small.keyboard.press('ArrowRight');
+    const live = await small.locator('#results alignment-matrix').first().locator('[aria-live]').innerText();
+    assert.match(live, /attention \d\.\d{3}/);
+    await small.close();
+    allProblems.push(...smallProblems);
+
+    const dark = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+    allProblems.push(...watchPage(dark));
+    await dark.goto(`${server.url}index.html`);
+    await dark.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+    await dark.locator('#results alignment-matrix').first().locator('.cell[data-r="0"][data-c="0"]').hover();
+    await dark.screenshot({ path: join(artifactsDir, 'page-dark.png'), fullPage: true });
+    await dark.close();
+  });
+
+  it('logged no console errors', () => {
+    assert.deepEqual([...problems, ...allProblems], []);
+  });
+});

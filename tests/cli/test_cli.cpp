@@ -1,0 +1,135 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "model/model_file.h"
+#include "support/run_command.h"
+#include "support/tiny_model.h"
+
+using namespace attn;
+using namespace attn::testing;
+
+namespace {
+
+// Writes the tiny model to a temp dir and returns its path.
+std::string write_tiny_model(const TempDir& dir) {
+  const std::vector<uint8_t> bytes = save_model(tiny_model());
+  write_text_file(dir.path("tiny.safetensors"), std::string(bytes.begin(), bytes.end()));
+  return dir.path("tiny.safetensors");
+}
+
+size_t count_lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+
+}  // namespace
+
+TEST_CASE("translate writes exactly one line per input line and keeps empty lines empty", "[cli]") {
+  const TempDir dir;
+  const std::string model = write_tiny_model(dir);
+  const auto result = run_cli("translate -m " + model + " --beam 2", "Tom a 19 ans.\n\nIl est 2:30. Mary rit.\n");
+  REQUIRE(result.exit_code == 0);
+  REQUIRE(count_lines(result.out) == 3);
+  REQUIRE(result.out.find("\n\n") != std::string::npos);  // the empty line survived in place
+}
+
+TEST_CASE("translate --json writes one object per line with the documented keys", "[cli]") {
+  const TempDir dir;
+  const std::string model = write_tiny_model(dir);
+  const auto result = run_cli("translate --model " + model + " --json --beam 3 --nbest 2", "Tom a 19 ans.\nTom rit. Mary dort.\n");
+  REQUIRE(result.exit_code == 0);
+  std::istringstream lines(result.out);
+  std::string line;
+  std::getline(lines, line);
+  const auto first = nlohmann::json::parse(line);
+  for (const char* key : {"source", "translation", "source_tokens", "target_tokens", "attention", "score", "nbest"})
+    REQUIRE(first.contains(key));
+  REQUIRE(first["source"] == "Tom a 19 ans.");
+  REQUIRE(first["attention"].size() == first["target_tokens"].size());
+  REQUIRE(first["attention"][0].size() == first["source_tokens"].size());
+  REQUIRE(first["nbest"].size() >= 1);
+  std::getline(lines, line);
+  const auto second = nlohmann::json::parse(line);  // two sentences: block-diagonal matrix over both
+  REQUIRE(second["sentences"].size() == 2);
+  const size_t first_columns = second["sentences"][0]["source_tokens"].size();
+  REQUIRE(second["source_tokens"].size() == first_columns + second["sentences"][1]["source_tokens"].size());
+  const auto& last_row = second["attention"].back();
+  for (size_t c = 0; c < first_columns; ++c) REQUIRE(last_row[c].get<float>() == 0.0f);
+}
+
+TEST_CASE("show-attention draws a heat map on stderr without disturbing stdout", "[cli]") {
+  const TempDir dir;
+  const std::string model = write_tiny_model(dir);
+  const auto result = run_cli("translate -m " + model + " --show-attention --beam 1", "Tom a 19 ans.\n");
+  REQUIRE(result.exit_code == 0);
+  REQUIRE(count_lines(result.out) == 1);
+  REQUIRE(result.err.find("</s>") != std::string::npos);
+}
+
+TEST_CASE("usage errors exit with 2 and name the problem", "[cli]") {
+  auto no_command = run_cli("");
+  REQUIRE(no_command.exit_code == 2);
+  auto unknown = run_cli("frobnicate");
+  REQUIRE(unknown.exit_code == 2);
+  REQUIRE(unknown.err.find("unknown command 'frobnicate'") != std::string::npos);
+  auto bad_beam = run_cli("translate -m x --beam 99");
+  REQUIRE(bad_beam.exit_code == 2);
+  REQUIRE(bad_beam.err.find("--beam") != std::string::npos);
+  auto missing_model = run_cli("translate");
+  REQUIRE(missing_model.exit_code == 2);
+  REQUIRE(missing_model.err.find("--model") != std::string::npos);
+  auto unknown_option = run_cli("inspect --colour x y");
+  REQUIRE(unknown_option.exit_code == 2);
+}
+
+TEST_CASE("other errors exit with 1 and one clear line", "[cli]") {
+  const TempDir dir;
+  auto missing = run_cli("inspect " + dir.path("nope.safetensors"));
+  REQUIRE(missing.exit_code == 1);
+  REQUIRE(missing.err.find("nope.safetensors") != std::string::npos);
+  REQUIRE(count_lines(missing.err) == 1);
+  write_text_file(dir.path("junk.safetensors"), "this is not a model");
+  auto junk = run_cli("translate -m " + dir.path("junk.safetensors"), "Bonjour.\n");
+  REQUIRE(junk.exit_code == 1);
+  REQUIRE(count_lines(junk.err) == 1);
+}
+
+TEST_CASE("inspect lists metadata and tensors; quantize writes a smaller model that still translates", "[cli]") {
+  const TempDir dir;
+  const std::string model = write_tiny_model(dir);
+  const auto inspect = run_cli("inspect " + model);
+  REQUIRE(inspect.exit_code == 0);
+  for (const char* name : {"src_embed", "enc_bwd.weight_hh", "att.v", "out_proj.weight", "F32", "parameters"})
+    REQUIRE(inspect.out.find(name) != std::string::npos);
+  const std::string compact = dir.path("tiny-int8.safetensors");
+  const auto quantize = run_cli("quantize " + model + " " + compact);
+  REQUIRE(quantize.exit_code == 0);
+  REQUIRE(read_text_file(compact).size() < read_text_file(model).size());
+  const auto inspect_compact = run_cli("inspect " + compact);
+  REQUIRE(inspect_compact.out.find("I8") != std::string::npos);
+  const auto translate = run_cli("translate -m " + compact, "Tom a 19 ans.\n");
+  REQUIRE(translate.exit_code == 0);
+  REQUIRE(count_lines(translate.out) == 1);
+}
+
+TEST_CASE("init writes a random model from a config and two vocabularies", "[cli]") {
+  const TempDir dir;
+  const Model tiny = tiny_model();
+  write_text_file(dir.path("src.json"), tiny.src_tokenizer.to_json());
+  write_text_file(dir.path("tgt.json"), tiny.tgt_tokenizer.to_json());
+  write_text_file(dir.path("config.json"),
+                  R"({"embed_dim": 4, "hidden_dim": 3, "attention_dim": 2, "tied_output": true,
+                      "source_language": "fr", "target_language": "en"})");
+  const std::string files = " --src-vocab " + dir.path("src.json") + " --tgt-vocab " + dir.path("tgt.json");
+  const auto init = run_cli("init --config " + dir.path("config.json") + files + " --seed 3 " + dir.path("m.safetensors"));
+  REQUIRE(init.exit_code == 0);
+  const std::string bytes = read_text_file(dir.path("m.safetensors"));
+  const Model loaded = load_model(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  REQUIRE(loaded.config.hidden == 3);
+  REQUIRE(loaded.config.tied_output);
+  write_text_file(dir.path("bad.json"), R"({"embed_dim": 4, "hidden_dim": "three", "attention_dim": 2})");
+  const auto bad = run_cli("init --config " + dir.path("bad.json") + files + " " + dir.path("x.safetensors"));
+  REQUIRE(bad.exit_code == 1);
+  REQUIRE(bad.err.find("hidden_dim") != std::string::npos);
+}

@@ -1,0 +1,59 @@
+// In a real browser (headless Chromium), createTranslator({ worker: true }) runs the engine in a Web Worker with
+// the same API and results as in Node, transfers Float32Arrays, and keeps its error messages.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+
+import { createTranslator } from '../../web/attention-translator.js';
+import { launchBrowser, startStaticServer } from '../browser/harness.mjs';
+import { frenchSentences, modelPath } from './helpers.mjs';
+
+const inputs = frenchSentences(5);
+let server;
+let browser;
+let page;
+before(async () => {
+  server = await startStaticServer();
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  await page.goto(`${server.url}dist/package.json`);  // any same-origin document
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('worker mode translates like Node, with the same errors', async () => {
+  const modelBytes = [...readFileSync(modelPath)];
+  const result = await page.evaluate(async ({ bytes, inputs }) => {
+    const { createTranslator } = await import('/attention-translator.js');
+    const translator = await createTranslator({ model: new Uint8Array(bytes), worker: true });
+    const translations = [];
+    for (const text of inputs) {
+      const { sentences } = await translator.translate(text, { beam: 2, nbest: 2 });
+      translations.push(sentences.map((s) => ({ translation: s.translation, isFloat32: s.attention instanceof Float32Array,
+        attention: Array.from(s.attention), nbest: s.nbest.length })));
+    }
+    const info = await translator.info();
+    const typeError = await translator.translate('x', { beam: 'wide' }).catch((e) => `${e.name}: ${e.message}`);
+    await translator.dispose();
+    const disposed = await translator.translate('x').catch((e) => e.message);
+    const badModel = await createTranslator({ model: new Uint8Array([1, 2, 3]), worker: true }).catch((e) => e.message);
+    const missing = await createTranslator({ model: 'models/missing.safetensors', worker: true }).catch((e) => e.message);
+    return { translations, info, typeError, disposed, badModel, missing };
+  }, { bytes: modelBytes, inputs });
+
+  const local = await createTranslator({ model: modelPath, variant: 'simd' });
+  for (const [i, text] of inputs.entries()) {
+    const { sentences } = await local.translate(text, { beam: 2, nbest: 2 });
+    assert.deepEqual(result.translations[i], sentences.map((s) => ({ translation: s.translation, isFloat32: true,
+      attention: Array.from(s.attention), nbest: s.nbest.length })));
+  }
+  assert.equal(result.info.simd, 'wasm-simd128');
+  assert.match(result.typeError, /^TypeError: option 'beam' must be an integer/);
+  assert.equal(result.disposed, 'translator has been disposed');
+  await assert.rejects(local.translate('x', { beam: 'wide' }));
+  await assert.rejects(createTranslator({ model: new Uint8Array([1, 2, 3]) }), { message: result.badModel });
+  assert.match(result.missing, /cannot download model file http:\/\/127\.0\.0\.1:\d+\/dist\/models\/missing\.safetensors: HTTP 404/);
+  await local.dispose();
+});

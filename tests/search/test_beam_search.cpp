@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+
+#include <numeric>
+
+#include "search/beam_search.h"
+#include "support/tiny_model.h"
+
+using namespace attn;
+using attn::testing::source_ids;
+using attn::testing::tiny_model;
+
+namespace {
+
+const std::vector<std::string> kSentences = {"Tom a 19 ans !", "Jane visite l'Afrique en septembre.", "a",
+                                             "Il est 2:30, Mary."};
+
+void require_well_formed(const SearchHypothesis& h, size_t source_length, int max_length) {
+  REQUIRE(!h.tokens.empty());
+  REQUIRE(static_cast<int>(h.tokens.size()) <= max_length);
+  REQUIRE(h.tokens.back() == Tokenizer::kEos);
+  REQUIRE(std::count(h.tokens.begin(), h.tokens.end(), Tokenizer::kEos) == 1);
+  REQUIRE(h.probabilities.size() == h.tokens.size());
+  REQUIRE(h.attention.size() == h.tokens.size() * source_length);
+  for (size_t t = 0; t < h.tokens.size(); ++t) {
+    const float* row = &h.attention[t * source_length];
+    REQUIRE(std::accumulate(row, row + source_length, 0.0) == Approx(1.0).margin(1e-5));
+  }
+  double log_prob = 0;
+  for (float p : h.probabilities) {
+    REQUIRE(p > 0.0f);
+    REQUIRE(p <= 1.0f);
+    log_prob += std::log(p);
+  }
+  REQUIRE(h.score == Approx(log_prob / h.tokens.size()).margin(1e-4));
+}
+
+}  // namespace
+
+TEST_CASE("a beam of one finds exactly what greedy decoding finds", "[search]") {
+  for (uint64_t seed : {1, 2, 3}) {
+    const Model model = tiny_model(seed == 2, seed);
+    for (const auto& sentence : kSentences) {
+      const auto src = source_ids(model, sentence);
+      SearchOptions options;
+      const SearchHypothesis greedy = greedy_search(model, src, options);
+      const auto beam = beam_search(model, src, options);
+      REQUIRE(beam.size() == 1);
+      REQUIRE(beam[0].tokens == greedy.tokens);
+      REQUIRE(beam[0].attention == greedy.attention);
+      REQUIRE(beam[0].probabilities == greedy.probabilities);
+      REQUIRE(beam[0].score == greedy.score);
+    }
+  }
+}
+
+TEST_CASE("beam search returns well-formed hypotheses ordered by normalized score", "[search]") {
+  const Model model = tiny_model(false, 5, 2.0f);
+  for (const auto& sentence : kSentences) {
+    const auto src = source_ids(model, sentence);
+    SearchOptions options;
+    options.beam = 6;
+    options.nbest = 4;
+    const int max_length = static_cast<int>(options.max_length_ratio * src.size()) + options.max_length_extra;
+    const auto found = beam_search(model, src, options);
+    REQUIRE(!found.empty());
+    REQUIRE(found.size() <= 4);
+    for (size_t i = 0; i < found.size(); ++i) {
+      require_well_formed(found[i], src.size(), max_length);
+      if (i > 0) REQUIRE(found[i - 1].score >= found[i].score);
+    }
+    for (size_t i = 1; i < found.size(); ++i) REQUIRE(found[i].tokens != found[0].tokens);
+  }
+}
+
+TEST_CASE("output length is capped relative to the input", "[search]") {
+  const Model model = tiny_model(false, 9);
+  const auto src = source_ids(model, "a");
+  SearchOptions options;
+  options.max_length_ratio = 1.0f;
+  options.max_length_extra = 2;  // at most 1 * 2 + 2 = 4 tokens, </s> forced at the last one
+  for (int beam : {1, 3}) {
+    options.beam = beam;
+    for (const auto& h : search(model, src, options)) {
+      REQUIRE(h.tokens.size() <= 4);
+      REQUIRE(h.tokens.back() == Tokenizer::kEos);
+    }
+  }
+}
+
+TEST_CASE("search options are validated", "[search]") {
+  const Model model = tiny_model();
+  const auto src = source_ids(model, "a");
+  SearchOptions options;
+  options.beam = 17;
+  REQUIRE_THROWS_WITH(search(model, src, options), Catch::Contains("beam"));
+  options.beam = 2;
+  options.nbest = 3;
+  REQUIRE_THROWS_WITH(search(model, src, options), Catch::Contains("nbest"));
+  options.nbest = 1;
+  REQUIRE_THROWS_WITH(search(model, {5, 6}, options), Catch::Contains("</s>"));
+}

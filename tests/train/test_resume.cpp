@@ -1,0 +1,130 @@
+// Checkpoint/resume: an interrupted-and-resumed run ends with exactly the weights of an uninterrupted one, and
+// damaged checkpoints are reported clearly.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "data/dates.h"
+#include "support/tiny_model.h"
+#include "train/checkpoint.h"
+#include "train/trainer.h"
+
+namespace {
+
+using attn::testing::TempDir;
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void write_dates(const std::string& path, int count, uint64_t seed) {
+  std::ofstream out(path, std::ios::binary);
+  attn::DateGenerator generator(seed);
+  for (int i = 0; i < count; ++i) {
+    const attn::DateExample e = generator.next();
+    out << e.iso << '\t' << e.human << '\t' << e.format << '\n';
+  }
+}
+
+attn::TrainOptions tiny_options(const TempDir& dir) {
+  attn::TrainOptions o;
+  o.train_path = dir.path("train.tsv");
+  o.char_level = true;
+  o.embed = 8;
+  o.hidden = 12;
+  o.attention = 8;
+  o.batch_tokens = 300;
+  o.dropout = 0.1;  // exercises the dropout random stream across the resume
+  o.optimizer.learning_rate = 3e-3;
+  o.optimizer.warmup_steps = 5;
+  o.eval_every = 0;
+  o.seed = 17;
+  o.log_seconds = 1e9;
+  return o;
+}
+
+struct NullLog {
+  std::FILE* file = std::fopen("/dev/null", "w");
+  ~NullLog() { std::fclose(file); }
+};
+
+}  // namespace
+
+TEST_CASE("a resumed run ends with the same weights as an uninterrupted one", "[train][resume]") {
+  TempDir dir;
+  // 300 pairs at ~12 per batch: the 30 steps cross an epoch boundary and the halfway point lies mid-epoch.
+  write_dates(dir.path("train.tsv"), 300, 5);
+  NullLog log;
+
+  attn::TrainOptions straight = tiny_options(dir);
+  straight.max_steps = 30;
+  straight.out_path = dir.path("straight.safetensors");
+  const attn::TrainSummary full = attn::train(straight, nullptr, log.file);
+  REQUIRE(full.steps == 30);
+  REQUIRE(full.epochs_completed >= 1);
+
+  attn::TrainOptions first_half = tiny_options(dir);
+  first_half.max_steps = 15;
+  first_half.out_path = dir.path("half.safetensors");
+  first_half.checkpoint_path = dir.path("run.ckpt");
+  attn::train(first_half, nullptr, log.file);
+
+  const attn::Checkpoint checkpoint = attn::load_checkpoint(dir.path("run.ckpt"));
+  CHECK(checkpoint.progress.step == 15);
+  attn::TrainOptions second_half = tiny_options(dir);
+  second_half.max_steps = 30;
+  second_half.out_path = dir.path("resumed.safetensors");
+  second_half.checkpoint_path = dir.path("run.ckpt");
+  const attn::TrainSummary resumed = attn::train(second_half, &checkpoint, log.file);
+  CHECK(resumed.steps == 30);
+
+  const std::string straight_bytes = read_bytes(dir.path("straight.safetensors"));
+  CHECK(straight_bytes.size() > 1000);
+  CHECK(straight_bytes == read_bytes(dir.path("resumed.safetensors")));
+  CHECK(straight_bytes != read_bytes(dir.path("half.safetensors")));
+}
+
+TEST_CASE("resuming refuses changed training options", "[train][resume]") {
+  TempDir dir;
+  write_dates(dir.path("train.tsv"), 100, 6);
+  NullLog log;
+  attn::TrainOptions options = tiny_options(dir);
+  options.max_steps = 2;
+  options.out_path = dir.path("m.safetensors");
+  options.checkpoint_path = dir.path("run.ckpt");
+  attn::train(options, nullptr, log.file);
+  const attn::Checkpoint checkpoint = attn::load_checkpoint(dir.path("run.ckpt"));
+  options.max_steps = 4;
+  options.hidden = 16;
+  CHECK_THROWS_WITH(attn::train(options, &checkpoint, log.file), Catch::Contains("--hidden"));
+}
+
+TEST_CASE("damaged checkpoints are reported", "[train][resume]") {
+  TempDir dir;
+  write_dates(dir.path("train.tsv"), 50, 7);
+  NullLog log;
+  attn::TrainOptions options = tiny_options(dir);
+  options.max_steps = 1;
+  options.out_path = dir.path("m.safetensors");
+  options.checkpoint_path = dir.path("run.ckpt");
+  attn::train(options, nullptr, log.file);
+  const std::string good = read_bytes(dir.path("run.ckpt"));
+  REQUIRE(good.size() > 100);
+
+  std::string flipped = good;
+  flipped[flipped.size() / 2] = char(flipped[flipped.size() / 2] ^ 0x10);
+  CHECK_THROWS_WITH(attn::parse_checkpoint(reinterpret_cast<const uint8_t*>(flipped.data()), flipped.size()),
+                    Catch::Contains("corrupt"));
+  const std::string truncated = good.substr(0, good.size() - 100);
+  CHECK_THROWS_WITH(attn::parse_checkpoint(reinterpret_cast<const uint8_t*>(truncated.data()), truncated.size()),
+                    Catch::Contains("truncated"));
+  std::string wrong_magic = good;
+  wrong_magic[0] = 'X';
+  CHECK_THROWS_WITH(attn::parse_checkpoint(reinterpret_cast<const uint8_t*>(wrong_magic.data()), wrong_magic.size()),
+                    Catch::Contains("not a training checkpoint"));
+  CHECK_NOTHROW(attn::parse_checkpoint(reinterpret_cast<const uint8_t*>(good.data()), good.size()));
+}

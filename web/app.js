@@ -1,0 +1,383 @@
+// The demo page: loads a model (bundled or the user's own), translates as the user types, and shows one
+// <alignment-matrix> per sentence with its n-best list and exports.
+import './alignment-matrix.js';
+import { download, exportJson, exportPng, exportSoftAlignment, exportSvg, fileStem, toMatrixData } from './exports.js';
+
+const TYPING_DELAY_MS = 180;
+const LANGUAGE_NAMES = { fr: 'French', en: 'English', de: 'German', es: 'Spanish', it: 'Italian' };
+
+const $ = (id) => document.getElementById(id);
+const elements = {
+  modelSelect: $('model-select'), modelFile: $('model-file'), progressBox: $('progress-box'), progress: $('progress'),
+  progressText: $('progress-text'), modelError: $('model-error'), modelInfo: $('model-info'), input: $('input'),
+  inputLabel: $('input-label'), examples: $('examples'), beam: $('beam'), nbest: $('nbest'), merge: $('merge'),
+  translation: $('translation'), status: $('status'), results: $('results'), template: $('sentence-template'),
+};
+
+const state = {
+  engine: null,            // the dynamically imported engine module
+  translator: null,
+  modelName: '',           // shown to the user
+  modelFile: '',           // written into exports: the model file's name
+  models: [],              // bundled models whose file exists
+  loadToken: 0,            // the latest model load; older loads that finish late are discarded
+  translating: false,
+  pendingTranslation: false,
+  firstTranslationDone: false,
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Formatting helpers.
+
+function formatBytes(bytes) {
+  if (!Number.isFinite(bytes) || bytes <= 0) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function formatCount(count) {
+  if (!Number.isFinite(count)) return '—';
+  if (count >= 1e6) return `${(count / 1e6).toFixed(2)} M`;
+  if (count >= 1e3) return `${(count / 1e3).toFixed(1)} k`;
+  return String(count);
+}
+
+const languageName = (code) => LANGUAGE_NAMES[code] ?? code ?? '?';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Model loading.
+
+async function engineModule() {
+  if (!state.engine) {
+    try {
+      state.engine = await import('./attention-translator.js');
+    } catch (error) {
+      throw new Error(`The translation engine could not be loaded (${error.message}). Was scripts/build-web.sh run?`);
+    }
+  }
+  return state.engine;
+}
+
+function showModelError(message) {
+  elements.modelError.textContent = message;
+  elements.modelError.hidden = !message;
+  // A file dropped while scrolled down must not fail out of sight.
+  if (message) elements.modelError.scrollIntoView({ block: 'nearest' });
+}
+
+function showProgress(loaded, total) {
+  elements.progressBox.hidden = false;
+  if (total > 0) {
+    elements.progress.max = total;
+    elements.progress.value = Math.min(loaded, total);
+    elements.progressText.textContent = `${formatBytes(loaded)} of ${formatBytes(total)}`;
+  } else {
+    elements.progress.removeAttribute('value');  // indeterminate: the server sent no length
+    elements.progressText.textContent = `${formatBytes(loaded)} loaded`;
+  }
+}
+
+// source: a URL string or an ArrayBuffer. Keeps the previous translator working if the new model fails.
+async function loadModel(source, name, fileName) {
+  const token = ++state.loadToken;
+  showModelError('');
+  showProgress(0, 0);
+  elements.progressText.textContent = `Loading ${name}…`;
+  document.body.classList.add('loading-model');
+  try {
+    const { createTranslator } = await engineModule();
+    const translator = await createTranslator({
+      model: source, worker: true,
+      onProgress: ({ loaded, total }) => { if (token === state.loadToken) showProgress(loaded, total); },
+    });
+    const info = await translator.info();
+    if (token !== state.loadToken) { translator.dispose(); return; }
+    state.translator?.dispose();
+    state.translator = translator;
+    state.modelName = name;
+    state.modelFile = fileName;
+    renderModelInfo(info, name);
+    elements.progressBox.hidden = true;
+    requestTranslation();
+  } catch (error) {
+    if (token !== state.loadToken) return;
+    elements.progressBox.hidden = true;
+    const keeping = state.translator ? ` Still using ${state.modelName}.` : '';
+    showModelError(`Could not load ${name}: ${error.message}.${keeping}`.replace(/\.\./g, '.'));
+  } finally {
+    if (token === state.loadToken) document.body.classList.remove('loading-model');
+  }
+}
+
+function renderModelInfo(info, name) {
+  const rows = [
+    ['Model', name],
+    ['Languages', `${languageName(info.sourceLanguage)} → ${languageName(info.targetLanguage)}`],
+    ['Parameters', formatCount(info.parameters)],
+    ['File size', formatBytes(info.fileBytes)],
+    ['Weights', info.dtype === 'I8' ? 'int8 (quantised)' : info.dtype === 'F32' ? 'float32' : String(info.dtype)],
+    ['SIMD', info.simd && info.simd !== 'scalar' ? `yes (${info.simd})` : 'no (scalar)'],
+    ['Sizes', `embed ${info.embed} · hidden ${info.hidden} · attention ${info.attention} · vocab ${info.srcVocab}/${info.tgtVocab}`],
+  ];
+  elements.modelInfo.replaceChildren(...rows.flatMap(([term, value]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = term;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    return [dt, dd];
+  }));
+  elements.inputLabel.textContent = `${languageName(info.sourceLanguage)} text`;
+}
+
+async function listBundledModels() {
+  let entries = [];
+  try {
+    const response = await fetch('models.json');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    entries = await response.json();
+  } catch (error) {
+    showModelError(`Could not read the list of bundled models (models.json: ${error.message}). You can still load your own model file.`);
+    return [];
+  }
+  // Hide entries whose file is not deployed (HEAD keeps this cheap).
+  const present = await Promise.all(entries.map(async (entry) => {
+    try {
+      const response = await fetch(entry.file, { method: 'HEAD' });
+      await response.arrayBuffer();  // (empty) — an unread response counts as an aborted request
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }));
+  return entries.filter((_, index) => present[index]);
+}
+
+function populateModelSelect() {
+  const options = state.models.map((model) => new Option(model.label, model.id));
+  elements.modelSelect.replaceChildren(...options);
+  elements.modelSelect.disabled = options.length === 0;
+  if (options.length === 0) {
+    elements.modelSelect.append(new Option('No bundled model found', ''));
+    showModelError('No bundled model was found next to this page (run scripts/build-web.sh). Load your own model file below.');
+  }
+}
+
+function selectBundledModel(id) {
+  const model = state.models.find((entry) => entry.id === id);
+  if (!model) return;
+  elements.modelSelect.querySelector('option[value="custom"]')?.remove();
+  elements.modelSelect.value = id;
+  renderExamples(model.examples ?? []);
+  if (!model.examples?.includes(elements.input.value) && model.examples?.length) elements.input.value = model.examples[0];
+  loadModel(model.file, model.label, model.file.split('/').pop());
+}
+
+async function loadModelFile(file) {
+  if (!file) return;
+  let customOption = elements.modelSelect.querySelector('option[value="custom"]');
+  if (!customOption) {
+    customOption = new Option('', 'custom');
+    elements.modelSelect.append(customOption);
+  }
+  customOption.textContent = `Your file: ${file.name}`;
+  elements.modelSelect.disabled = false;
+  elements.modelSelect.value = 'custom';
+  renderExamples([]);
+  try {
+    const bytes = await file.arrayBuffer();
+    await loadModel(bytes, file.name, file.name);
+  } catch (error) {
+    showModelError(`Could not read ${file.name}: ${error.message}`);
+  }
+}
+
+function renderExamples(examples) {
+  elements.examples.replaceChildren(...examples.map((example) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'chip';
+    button.textContent = example;
+    button.addEventListener('click', () => {
+      elements.input.value = example;
+      requestTranslation();
+    });
+    return button;
+  }));
+  elements.examples.hidden = examples.length === 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Translation: at most one request in flight; the newest input wins.
+
+function readOptions() {
+  const beam = Math.min(16, Math.max(1, Math.round(Number(elements.beam.value)) || 1));
+  elements.nbest.max = String(beam);
+  const nbest = Math.min(beam, Math.max(1, Math.round(Number(elements.nbest.value)) || 1));
+  return { beam, nbest };
+}
+
+let typingTimer = 0;
+function scheduleTranslation() {
+  clearTimeout(typingTimer);
+  setBusy(true);
+  typingTimer = setTimeout(requestTranslation, TYPING_DELAY_MS);
+}
+
+// aria-busy on the results: true from the first keystroke until the matching matrices are shown.
+function setBusy(busy) {
+  elements.results.setAttribute('aria-busy', String(busy));
+}
+
+async function requestTranslation() {
+  clearTimeout(typingTimer);
+  typingTimer = 0;
+  if (!state.translator) { setBusy(false); return; }
+  if (state.translating) { state.pendingTranslation = true; return; }
+  state.translating = true;
+  setBusy(true);
+  do {
+    state.pendingTranslation = false;
+    const text = elements.input.value;
+    const options = readOptions();
+    const translator = state.translator;
+    elements.status.textContent = 'Translating…';
+    const started = performance.now();
+    try {
+      const result = text.trim() ? await translator.translate(text, options) : { text: '', sentences: [] };
+      if (!state.pendingTranslation && translator === state.translator) {
+        renderTranslation(result);
+        const ms = Math.round(performance.now() - started);
+        const count = result.sentences.length;
+        elements.status.textContent = count ? `${count} sentence${count === 1 ? '' : 's'} in ${ms} ms, beam ${options.beam}.` : '';
+        markFirstTranslation(count);
+      }
+    } catch (error) {
+      elements.status.textContent = '';
+      elements.translation.textContent = '';
+      showModelError(`Translation failed: ${error.message}`);
+    }
+  } while (state.pendingTranslation && state.translator);
+  state.translating = false;
+  setBusy(typingTimer !== 0);
+}
+
+// For the load-time measurement (tests read this performance mark).
+function markFirstTranslation(sentenceCount) {
+  if (state.firstTranslationDone || sentenceCount === 0) return;
+  state.firstTranslationDone = true;
+  performance.mark('first-translation');
+  document.documentElement.dataset.firstTranslationMs = String(Math.round(performance.now()));
+}
+
+function renderTranslation(result) {
+  elements.translation.textContent = result.text;
+  showModelError('');
+  const merge = elements.merge.checked;
+  const cards = result.sentences.map((sentence, index) => sentenceCard(sentence, index, result.sentences.length, merge));
+  elements.results.replaceChildren(...cards);
+}
+
+function sentenceCard(sentence, index, count, merge) {
+  const card = document.importNode(elements.template.content, true).firstElementChild;  // upgrades <alignment-matrix> now
+  const title = card.querySelector('.sentence-title');
+  title.textContent = count > 1 ? `Sentence ${index + 1}: ${sentence.source}` : sentence.source;
+  const matrixElement = card.querySelector('alignment-matrix');
+  matrixElement.merge = merge;
+  const hypotheses = sentence.nbest?.length ? sentence.nbest : [sentence];
+  const show = (hypothesisIndex) => {
+    const hypothesis = hypotheses[hypothesisIndex];
+    card.querySelector('.sentence-translation').textContent = hypothesis.translation;
+    matrixElement.data = toMatrixData(sentence, hypothesis, state.modelFile);
+    card.querySelectorAll('.nbest-list button').forEach((button, i) => button.setAttribute('aria-pressed', String(i === hypothesisIndex)));
+  };
+
+  const list = card.querySelector('.nbest-list');
+  hypotheses.forEach((hypothesis, hypothesisIndex) => {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'hypothesis';
+    const text = document.createElement('span');
+    text.className = 'hypothesis-text';
+    text.textContent = hypothesis.translation || '(empty)';
+    const score = document.createElement('span');
+    score.className = 'score';
+    score.textContent = hypothesis.score.toFixed(3);
+    score.title = 'length-normalised log-probability';
+    button.append(text, score);
+    button.addEventListener('click', () => show(hypothesisIndex));
+    item.append(button);
+    list.append(item);
+  });
+  card.querySelector('.exports').setAttribute('aria-label', `Export the matrix of sentence ${index + 1}`);
+  card.querySelector('.exports').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-format]');
+    if (button) exportMatrix(matrixElement.currentMatrix, button.dataset.format);
+  });
+  show(0);
+  return card;
+}
+
+async function exportMatrix(matrix, format) {
+  if (!matrix) return;
+  const stem = fileStem(matrix);
+  try {
+    if (format === 'png') download(await exportPng(matrix), `${stem}.png`, 'image/png');
+    else if (format === 'svg') download(exportSvg(matrix), `${stem}.svg`, 'image/svg+xml');
+    else if (format === 'json') download(exportJson(matrix), `${stem}.json`, 'application/json');
+    else if (format === 'alignment') download(exportSoftAlignment(matrix), `${stem}.alignment.txt`, 'text/plain');
+  } catch (error) {
+    elements.status.textContent = `Export failed: ${error.message}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wiring.
+
+function wireEvents() {
+  elements.input.addEventListener('input', scheduleTranslation);
+  elements.beam.addEventListener('input', () => { readOptions(); scheduleTranslation(); });
+  elements.nbest.addEventListener('input', scheduleTranslation);
+  elements.merge.addEventListener('change', () => {
+    elements.results.querySelectorAll('alignment-matrix').forEach((matrix) => { matrix.merge = elements.merge.checked; });
+  });
+  elements.modelSelect.addEventListener('change', () => {
+    if (elements.modelSelect.value !== 'custom') selectBundledModel(elements.modelSelect.value);
+  });
+  elements.modelFile.addEventListener('change', () => {
+    loadModelFile(elements.modelFile.files[0]);
+    elements.modelFile.value = '';  // choosing the same file again must load it again
+  });
+
+  // Drag & drop anywhere on the page.
+  let dragDepth = 0;
+  document.addEventListener('dragenter', (event) => {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    dragDepth += 1;
+    document.body.classList.add('dragging');
+  });
+  document.addEventListener('dragleave', () => {
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (dragDepth === 0) document.body.classList.remove('dragging');
+  });
+  document.addEventListener('dragover', (event) => event.preventDefault());
+  document.addEventListener('drop', (event) => {
+    event.preventDefault();
+    dragDepth = 0;
+    document.body.classList.remove('dragging');
+    const file = event.dataTransfer?.files?.[0];
+    if (file) loadModelFile(file);
+  });
+}
+
+async function start() {
+  wireEvents();
+  readOptions();
+  state.models = await listBundledModels();
+  populateModelSelect();
+  if (state.models.length) selectBundledModel(state.models[0].id);
+  else renderExamples([]);
+}
+
+start();
