@@ -21,7 +21,7 @@ for candidate in /usr/share/cmake/nlohmann_json /usr/lib/cmake/nlohmann_json; do
 done
 
 build() {  # build DIR SIMD(ON|OFF)
-  emcmake cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=Release -DATTN_WASM_SIMD="$2" -DBUILD_TESTING=OFF \
+  emcmake cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=Release -DATTN_WASM_SIMD="$2" \
     "${package_dirs[@]}" >/dev/null
   cmake --build "$1" --target attn_wasm -j "$jobs"
 }

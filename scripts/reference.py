@@ -88,6 +88,8 @@ def read_safetensors(path):
             if scale is None or scale.dtype != DTYPES["F32"] or scale.shape != (array.shape[0],):
                 raise InputError(f"model file: int8 tensor {name} needs an F32 {name}.scale of shape "
                                  f"[{array.shape[0]}]")
+            if not np.isfinite(scale).all():
+                raise InputError(f"model file: {name}.scale holds a non-finite value")
             # Same arithmetic as the engine: scale * q in float32.
             rows = array.reshape(array.shape[0], -1).astype(np.float32) * scale[:, None]
             tensors[name] = rows.reshape(array.shape)

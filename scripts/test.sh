@@ -7,3 +7,12 @@ scripts/build.sh
 
 echo "== C++ unit tests (ctest)"
 ctest --test-dir build --output-on-failure -j "$(nproc)"
+
+echo "== kernels: wasm SIMD and baseline builds, bit-identity with native"
+scripts/test-wasm-kernels.sh
+
+echo "== WebAssembly engine and JavaScript module (node:test)"
+scripts/test-js.sh
+
+echo "== web page and embeddable elements in headless Chromium"
+scripts/test-browser.sh

@@ -8,7 +8,7 @@
 // Tokens are sentencepiece-style pieces: "▁" starts a word, "<0xC3>" is a byte piece, "</s>" ends each side.
 //
 // Everything is styled through a constructable stylesheet and SVG presentation attributes, never inline style
-// attributes or <style> elements, so the element works under `style-src 'self'`.
+// attributes or style elements, so the element works under `style-src 'self'`.
 
 const WORD_START = '\u2581';
 const BYTE_PIECE = /^<0x([0-9A-Fa-f]{2})>$/;
@@ -60,14 +60,21 @@ export function normalizeMatrixData(data) {
 }
 
 // A piece as shown on an axis: the word-start marker is dropped, continuation pieces get a leading "·" so that
-// sub-word boundaries stay visible, byte pieces are shortened to "<C3>".
-export function displayPiece(token) {
+// sub-word boundaries stay visible (not in character-level models, where every piece is one), byte pieces are
+// shortened to "<C3>" and a lone marker (a space) shows as "␣".
+export function displayPiece(token, characterLevel = false) {
   if (SPECIAL.test(token)) return token;
   const byte = BYTE_PIECE.exec(token);
   if (byte) return `<${byte[1].toUpperCase()}>`;
   if (token === WORD_START) return '␣';
   if (token.startsWith(WORD_START)) return token.slice(1);
-  return `·${token}`;
+  return characterLevel ? token : `·${token}`;
+}
+
+// Character-level tokens (the date model) are recognised by every ordinary piece being a single character.
+function displayPieces(tokens) {
+  const characterLevel = tokens.every((token) => SPECIAL.test(token) || BYTE_PIECE.test(token) || [...token.replace(WORD_START, '')].length <= 1);
+  return tokens.map((token) => displayPiece(token, characterLevel));
 }
 
 // Splits pieces into words: a word starts at a "▁" piece, at a special token, or right after a special token.
@@ -104,7 +111,7 @@ export function buildView(data, mergeWords) {
   const targetWords = wordGroups(data.targetTokens);
   if (!mergeWords) {
     return {
-      rowLabels: data.targetTokens.map(displayPiece), colLabels: data.sourceTokens.map(displayPiece),
+      rowLabels: displayPieces(data.targetTokens), colLabels: displayPieces(data.sourceTokens),
       rowTokens: data.targetTokens, colTokens: data.sourceTokens, attention: data.attention,
       rowWord: wordIndexOfPieces(targetWords, data.targetTokens.length),
       colWord: wordIndexOfPieces(sourceWords, data.sourceTokens.length),
@@ -176,9 +183,9 @@ function truncateLabel(text, maxChars = 18) {
 const MIN_CELL = 16;
 
 // maxWidth: the room available; cells shrink (down to MIN_CELL) to fit it, beyond that the figure scrolls.
-export function layoutMatrix(view, { compact = false, maxWidth = Infinity } = {}) {
+export function layoutMatrix(view, { maxWidth = Infinity } = {}) {
   const largest = Math.max(view.rowLabels.length, view.colLabels.length);
-  let cell = compact ? MIN_CELL : largest > 40 ? 16 : largest > 24 ? 20 : largest > 16 ? 26 : largest > 10 ? 32 : 38;
+  let cell = largest > 40 ? 16 : largest > 24 ? 20 : largest > 16 ? 26 : largest > 10 ? 32 : 38;
   let layout = layoutWithCell(view, cell);
   while (layout.width > maxWidth && cell > MIN_CELL) {
     cell -= 2;
@@ -193,20 +200,24 @@ function layoutWithCell(view, cell) {
   const colLabels = view.colLabels.map((label) => truncateLabel(label));
   const rowWidths = rowLabels.map(measureText), colWidths = colLabels.map(measureText);
   const rowLabelWidth = Math.ceil(Math.max(48, ...rowWidths)) + 14;
-  const rotate = Math.max(...colWidths) > cell - 6;
+  // The final "</s>" column may overhang to the right, where nothing else is, without forcing rotation.
+  const lastIsSpecial = SPECIAL.test(colLabels[cols - 1]);
+  const rotate = colWidths.some((w, c) => w > cell - 3 && !(lastIsSpecial && c === cols - 1));
   const angle = (LABEL_ANGLE * Math.PI) / 180;
   const colLabelHeight = rotate ? Math.ceil(Math.max(...colWidths) * Math.abs(Math.sin(angle))) + 22 : 28;
   const padding = 12;
   const left = padding + rowLabelWidth, top = padding + colLabelHeight;
   const gridWidth = cols * cell, gridHeight = rows * cell;
   // Rotated labels lean right: the last ones may reach past the grid.
-  let rightmost = left + gridWidth;
+  // Horizontal labels are centred on their column, except an overhanging "</s>", which starts at its column.
+  const lastOverhangs = !rotate && colWidths[cols - 1] > cell - 3;
+  let rightmost = Math.max(left + gridWidth, lastOverhangs ? left + (cols - 1) * cell + colWidths[cols - 1] + 6 : 0);
   if (rotate) colWidths.forEach((w, c) => { rightmost = Math.max(rightmost, left + (c + 0.5) * cell + w * Math.cos(angle) + 6); });
   const legend = { x: left, y: top + gridHeight + 18, width: Math.min(200, Math.max(100, gridWidth)), height: 10 };
   const width = Math.ceil(Math.max(rightmost, legend.x + legend.width) + padding);
   const height = Math.ceil(legend.y + legend.height + 42);
   return {
-    rows, cols, cell, left, top, width, height, rotate, angle: LABEL_ANGLE, rowLabels, colLabels,
+    rows, cols, cell, left, top, width, height, rotate, lastOverhangs, angle: LABEL_ANGLE, rowLabels, colLabels,
     legend, showValues: cell >= 26, attention: view.attention,
   };
 }
@@ -268,9 +279,13 @@ export function matrixSvg(layout, palette, { standalone = false, title = '' } = 
   parts.push(`<g class="col-labels" fill="${palette.text}">`);
   layout.colLabels.forEach((label, c) => {
     const x = round(left + c * cell + (cell - 1) / 2), y = top - 8;
-    parts.push(layout.rotate
-      ? `<text class="col-label" data-c="${c}" x="${x}" y="${y}" transform="rotate(${layout.angle} ${x} ${y})">${escapeXml(label)}</text>`
-      : `<text class="col-label" data-c="${c}" x="${x}" y="${y}" text-anchor="middle">${escapeXml(label)}</text>`);
+    if (layout.rotate) {
+      parts.push(`<text class="col-label" data-c="${c}" x="${x}" y="${y}" transform="rotate(${layout.angle} ${x} ${y})">${escapeXml(label)}</text>`);
+    } else if (layout.lastOverhangs && c === cols - 1) {
+      parts.push(`<text class="col-label" data-c="${c}" x="${left + c * cell + 1}" y="${y}">${escapeXml(label)}</text>`);
+    } else {
+      parts.push(`<text class="col-label" data-c="${c}" x="${x}" y="${y}" text-anchor="middle">${escapeXml(label)}</text>`);
+    }
   });
   parts.push('</g>');
 
@@ -318,10 +333,12 @@ export function paintMatrix(context, layout, palette) {
   context.textAlign = 'right';
   layout.rowLabels.forEach((label, r) => context.fillText(label, left - 8, top + r * cell + (cell - 1) / 2 + 4));
   layout.colLabels.forEach((label, c) => {
-    const x = left + c * cell + (cell - 1) / 2, y = top - 8;
+    const overhangs = layout.lastOverhangs && c === cols - 1;
+    const x = overhangs ? left + c * cell + 1 : left + c * cell + (cell - 1) / 2, y = top - 8;
     context.save();
     context.translate(x, y);
-    if (layout.rotate) { context.rotate((layout.angle * Math.PI) / 180); context.textAlign = 'left'; } else context.textAlign = 'center';
+    if (layout.rotate) context.rotate((layout.angle * Math.PI) / 180);
+    context.textAlign = layout.rotate || overhangs ? 'left' : 'center';
     context.fillText(label, 0, 0);
     context.restore();
   });
@@ -396,7 +413,7 @@ export function currentPalette() {
 
 // Events: "matrixhover" with detail { row, col } (null when nothing is active), in displayed units.
 export class AlignmentMatrixElement extends HTMLElement {
-  static get observedAttributes() { return ['src', 'merge', 'compact']; }
+  static get observedAttributes() { return ['src', 'merge']; }
 
   constructor() {
     super();
@@ -421,7 +438,10 @@ export class AlignmentMatrixElement extends HTMLElement {
         this[property] = value;
       }
     }
-    if (this._data) return;
+    if (this._data) {
+      if (this._view?.merged !== this.merge) this._render();
+      return;
+    }
     if (this.hasAttribute('src')) this._loadSrc();
     else this._loadInlineJson();
   }
@@ -434,7 +454,7 @@ export class AlignmentMatrixElement extends HTMLElement {
   // Redraw only when the available width would change the cell size (not on every pixel of a resize).
   _onResize() {
     if (!this._data || !this._view) return;
-    const fitted = layoutMatrix(this._view, { compact: this.hasAttribute('compact'), maxWidth: this.clientWidth || Infinity });
+    const fitted = layoutMatrix(this._view, { maxWidth: this.clientWidth || Infinity });
     if (fitted.cell !== this._layout.cell) this._render();
   }
 
@@ -444,7 +464,12 @@ export class AlignmentMatrixElement extends HTMLElement {
     else this._render();
   }
 
-  get data() { return this._data; }
+  // The data as given (all pieces, never merged), in the export format.
+  get data() {
+    if (!this._data) return null;
+    const { sourceTokens, targetTokens, attention, source, translation, model } = this._data;
+    return { source_tokens: [...sourceTokens], target_tokens: [...targetTokens], attention: attention.map((row) => row.slice()), source, translation, model };
+  }
   set data(value) {
     try {
       this._data = normalizeMatrixData(value);
@@ -504,10 +529,11 @@ export class AlignmentMatrixElement extends HTMLElement {
   _render() {
     if (!this._data) return;
     const view = buildView(this._data, this.merge);
-    const layout = layoutMatrix(view, { compact: this.hasAttribute('compact'), maxWidth: this.clientWidth || Infinity });
+    const layout = layoutMatrix(view, { maxWidth: this.clientWidth || Infinity });
     this._view = view;
     this._layout = layout;
     this._active = { row: null, col: null };
+    this._activeKey = null;
     const root = this.shadowRoot;
     root.replaceChildren();
 
@@ -542,6 +568,11 @@ export class AlignmentMatrixElement extends HTMLElement {
     this._svg = figure.querySelector('svg');
     this._tooltip = tooltip;
     this._live = live;
+    this._nodes = {
+      rowBand: this._svg.querySelector('.hl-row'), colBand: this._svg.querySelector('.hl-col'), cellBox: this._svg.querySelector('.hl-cell'),
+      rowLabels: [...this._svg.querySelectorAll('.row-label')], colLabels: [...this._svg.querySelectorAll('.col-label')],
+      sourceWords: [...this._sourceStrip.querySelectorAll('.word')], targetWords: [...this._targetStrip.querySelectorAll('.word')],
+    };
     this._wireEvents();
   }
 
@@ -578,7 +609,7 @@ export class AlignmentMatrixElement extends HTMLElement {
     const svg = this._svg;
     svg.addEventListener('pointermove', (event) => {
       const target = event.target;
-      if (target.classList.contains('cell')) this.highlight({ row: Number(target.dataset.r), col: Number(target.dataset.c) }, event);
+      if (target.classList.contains('cell')) this.highlight({ row: Number(target.dataset.r), col: Number(target.dataset.c) });
       else if (target.classList.contains('row-label')) this.highlight({ row: Number(target.dataset.r), col: null });
       else if (target.classList.contains('col-label')) this.highlight({ row: null, col: Number(target.dataset.c) });
     });
@@ -613,24 +644,23 @@ export class AlignmentMatrixElement extends HTMLElement {
   }
 
   // row/col: a displayed index, a { from, to } range (a whole word in piece view), or null.
-  highlight({ row, col }, pointerEvent = null) {
+  // Writes only (no layout reads), and only to what changed, so that hovering a 60×60 matrix stays cheap.
+  highlight({ row, col }) {
     if (!this._svg) return;
-    const layout = this._layout, view = this._view;
+    const layout = this._layout, view = this._view, nodes = this._nodes;
     const range = (value) => (value === null || value === undefined ? null : typeof value === 'number' ? { from: value, to: value } : value);
+    const key = JSON.stringify([row, col]);
+    if (key === this._activeKey) return;  // pointermove repeats the same cell
+    this._activeKey = key;
     const rows = range(row), cols = range(col);
     this._active = { row, col };
-    const setRect = (selector, on, x, y, w, h) => {
-      const rect = this._svg.querySelector(selector);
-      rect.classList.toggle('on', on);
-      if (on) { rect.setAttribute('x', x); rect.setAttribute('y', y); rect.setAttribute('width', w); rect.setAttribute('height', h); }
-    };
     const { left, top, cell } = layout;
-    setRect('.hl-row', Boolean(rows), left - 1, rows ? top + rows.from * cell - 1 : 0, layout.cols * cell + 1, rows ? (rows.to - rows.from + 1) * cell + 1 : 0);
-    setRect('.hl-col', Boolean(cols), cols ? left + cols.from * cell - 1 : 0, top - 1, cols ? (cols.to - cols.from + 1) * cell + 1 : 0, layout.rows * cell + 1);
     const single = typeof row === 'number' && typeof col === 'number';
-    setRect('.hl-cell', single, single ? left + col * cell - 1 : 0, single ? top + row * cell - 1 : 0, cell + 1, cell + 1);
-    this._svg.querySelectorAll('.row-label').forEach((label, r) => label.classList.toggle('active', Boolean(rows) && r >= rows.from && r <= rows.to));
-    this._svg.querySelectorAll('.col-label').forEach((label, c) => label.classList.toggle('active', Boolean(cols) && c >= cols.from && c <= cols.to));
+    placeRect(nodes.rowBand, rows && [left - 1, top + rows.from * cell - 1, layout.cols * cell + 1, (rows.to - rows.from + 1) * cell + 1]);
+    placeRect(nodes.colBand, cols && [left + cols.from * cell - 1, top - 1, (cols.to - cols.from + 1) * cell + 1, layout.rows * cell + 1]);
+    placeRect(nodes.cellBox, single && [left + col * cell - 1, top + row * cell - 1, cell + 1, cell + 1]);
+    nodes.rowLabels.forEach((label, r) => setClass(label, 'active', Boolean(rows) && r >= rows.from && r <= rows.to));
+    nodes.colLabels.forEach((label, c) => setClass(label, 'active', Boolean(cols) && c >= cols.from && c <= cols.to));
 
     // Linked text: a highlighted row lights up the source words by how much that row attends to them; a highlighted
     // column lights up the target words by how much they attend to it.
@@ -650,45 +680,49 @@ export class AlignmentMatrixElement extends HTMLElement {
     }
     const activeSource = cols ? new Set(view.colWord.slice(cols.from, cols.to + 1)) : new Set();
     const activeTarget = rows ? new Set(view.rowWord.slice(rows.from, rows.to + 1)) : new Set();
-    this._paintStrip(this._sourceStrip, sourceWeights, activeSource);
-    this._paintStrip(this._targetStrip, targetWeights, activeTarget);
+    paintWords(nodes.sourceWords, sourceWeights, activeSource);
+    paintWords(nodes.targetWords, targetWeights, activeTarget);
 
-    this._updateTooltip(single ? { row, col } : null, pointerEvent);
+    this._updateTooltip(single ? { row, col } : null);
     this.dispatchEvent(new CustomEvent('matrixhover', { detail: { row: rows, col: cols }, bubbles: true, composed: true }));
   }
 
-  _paintStrip(strip, weights, active) {
-    strip.querySelectorAll('.word').forEach((span) => {
-      const index = Number(span.dataset.word);
-      const weight = Math.min(1, weights[index]);
-      span.style.setProperty('--w', weight.toFixed(3));  // CSSOM, allowed under style-src 'self'
-      span.classList.toggle('attended', weight >= 0.15);
-      span.classList.toggle('active', active.has(index));
-    });
-  }
-
-  _updateTooltip(cellPosition, pointerEvent) {
+  // Beside the cell (left of it in the right half), from the layout alone: no layout reads.
+  _updateTooltip(cellPosition) {
     const tooltip = this._tooltip;
-    if (!cellPosition) { tooltip.classList.remove('on'); return; }
+    setClass(tooltip, 'on', Boolean(cellPosition));
+    if (!cellPosition) return;
     const { row, col } = cellPosition;
     const view = this._view, layout = this._layout;
     const weight = view.attention[row][col];
-    const text = `${view.rowLabels[row]} ← ${view.colLabels[col]}: ${weight.toFixed(3)}`;
-    tooltip.textContent = text;
+    tooltip.textContent = `${view.rowLabels[row]} ← ${view.colLabels[col]}: ${weight.toFixed(3)}`;
     this._live.textContent = `Target ${view.rowLabels[row]}, source ${view.colLabels[col]}: attention ${weight.toFixed(3)}`;
-    const figureBox = this._figure.getBoundingClientRect();
-    let x, y;
-    if (pointerEvent) {
-      x = pointerEvent.clientX - figureBox.left + this._figure.scrollLeft + 14;
-      y = pointerEvent.clientY - figureBox.top + 14;
-    } else {
-      x = layout.left + (col + 1) * layout.cell + 4;
-      y = layout.top + row * layout.cell;
-    }
-    const maxX = this._figure.scrollLeft + this._figure.clientWidth - tooltip.offsetWidth - 4;
-    tooltip.style.transform = `translate(${Math.max(0, Math.min(x, maxX))}px, ${y}px)`;  // CSSOM, not an attribute
-    tooltip.classList.add('on');
+    const rightHalf = col >= layout.cols / 2;
+    const x = layout.left + (rightHalf ? col * layout.cell - 6 : (col + 1) * layout.cell + 6);
+    const y = layout.top + row * layout.cell + layout.cell / 2;
+    // CSSOM, not a style attribute: allowed under style-src 'self'.
+    tooltip.style.transform = `translate(${rightHalf ? `calc(${x}px - 100%)` : `${x}px`}, calc(${y}px - 50%))`;
   }
+}
+
+function setClass(node, name, on) {
+  if (node.classList.contains(name) !== on) node.classList.toggle(name, on);
+}
+
+// geometry: [x, y, width, height], or a falsy value to hide the rectangle.
+function placeRect(rect, geometry) {
+  setClass(rect, 'on', Boolean(geometry));
+  if (!geometry) return;
+  ['x', 'y', 'width', 'height'].forEach((name, i) => rect.setAttribute(name, geometry[i]));
+}
+
+function paintWords(spans, weights, active) {
+  spans.forEach((span, index) => {
+    const weight = Math.min(1, weights[index]).toFixed(3);
+    if (span.style.getPropertyValue('--w') !== weight) span.style.setProperty('--w', weight);  // CSSOM, allowed by CSP
+    setClass(span, 'attended', Number(weight) >= 0.15);
+    setClass(span, 'active', active.has(index));
+  });
 }
 
 if (typeof customElements !== 'undefined' && !customElements.get('alignment-matrix')) {

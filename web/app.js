@@ -337,7 +337,12 @@ async function exportMatrix(matrix, format) {
 
 function wireEvents() {
   elements.input.addEventListener('input', scheduleTranslation);
-  elements.beam.addEventListener('input', () => { readOptions(); scheduleTranslation(); });
+  elements.beam.addEventListener('input', () => {
+    const { nbest } = readOptions();
+    // n-best cannot exceed the beam (an empty field is a beam being retyped, not a beam of 1)
+    if (elements.beam.value !== '' && Number(elements.nbest.value) > nbest) elements.nbest.value = String(nbest);
+    scheduleTranslation();
+  });
   elements.nbest.addEventListener('input', scheduleTranslation);
   elements.merge.addEventListener('change', () => {
     elements.results.querySelectorAll('alignment-matrix').forEach((matrix) => { matrix.merge = elements.merge.checked; });

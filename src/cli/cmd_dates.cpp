@@ -17,7 +17,7 @@ constexpr long long kMaxCount = 2'000'000;  // about 70 MB of text, far more tha
 int run_dates(const std::vector<std::string>& argv) {
   const Args args(argv, {"count", "seed", "out"}, {});
   args.expect_positional(0, "no positional arguments");
-  args.require("count");
+  args.require("count");  // both are required: a data set should always be reproducible from its command line
   args.require("seed");
   const long long count = args.get_int("count", 0, 1, kMaxCount);
   const long long seed = args.get_int("seed", 0, 0, std::numeric_limits<long long>::max());

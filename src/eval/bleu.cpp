@@ -30,7 +30,7 @@ bool is_split_symbol(char c) {
          (c >= ':' && c <= '@') || c == '/';
 }
 
-// Python's re.sub for a two-character pattern `(first)(second)` → `first_before + \1 + between + \2 + after`:
+// Python's re.sub of the pattern `(first)(second)` by `before\1between\2after`:
 // matches are found left to right and never overlap. Byte-wise scanning gives the same result as Python's
 // code-point matching because every class involved either is ASCII or is the complement of ASCII digits.
 template <typename FirstMatches, typename SecondMatches>

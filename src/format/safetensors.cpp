@@ -247,7 +247,11 @@ SafetensorsFile parse_safetensors(const uint8_t* bytes, size_t size) {
     const std::string* name;
   };
   std::vector<Span> spans;
-  for (auto& [name, raw] : reader.entries) {
+  // Entries move one node at a time from the reader to the result, so the two never both hold everything.
+  while (!reader.entries.empty()) {
+    auto node = reader.entries.extract(reader.entries.begin());
+    const std::string& name = node.key();
+    HeaderEntry& raw = node.mapped();
     const std::string context = "tensor " + in_quotes(name);
     size_t element_bytes = 0;
     try {
@@ -269,9 +273,10 @@ SafetensorsFile parse_safetensors(const uint8_t* bytes, size_t size) {
       throw std::runtime_error(context + ": data_offsets span " + std::to_string(end - begin) + " bytes but " +
                                raw.dtype + " " + shape_text(raw.shape) + " needs " +
                                std::to_string(count * element_bytes));
-    spans.push_back({begin, end, &name});
-    file.tensors[name] = SafetensorsEntry{std::move(raw.dtype), std::move(raw.shape), data_block + begin,
-                                          static_cast<size_t>(end - begin)};
+    const auto placed = file.tensors.emplace(
+        std::move(node.key()), SafetensorsEntry{std::move(raw.dtype), std::move(raw.shape), data_block + begin,
+                                                static_cast<size_t>(end - begin)});
+    spans.push_back({begin, end, &placed.first->first});
   }
 
   // The data block must be exactly the tensors laid end to end.

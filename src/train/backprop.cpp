@@ -560,7 +560,7 @@ double ShardedBackprop::run(const Model& model, const std::vector<const TokenPai
     while (share_gradients_.size() < size_t(shares)) share_gradients_.push_back(zeros_like(model.params, tied));
   }
   const auto weights = bind_tensors<const Parameters, const float*>(model.params, tied);
-  std::vector<std::string> errors(size_t(shares));
+  std::vector<std::string> errors(static_cast<size_t>(shares));
 #pragma omp parallel for schedule(static, 1) num_threads(shares)
   for (int k = 0; k < shares; ++k) {
     try {
@@ -597,7 +597,7 @@ double ShardedBackprop::run(const Model& model, const std::vector<const TokenPai
       sources[i++].push_back(t.f32.data());
     });
   }
-  std::vector<float> weight(size_t(shares));
+  std::vector<float> weight(static_cast<size_t>(shares));
   for (int k = 0; k < shares; ++k) weight[size_t(k)] = float(share_tokens_[size_t(k)] / total_tokens);
   for (size_t i = 0; i < targets.size(); ++i) {
     const long n = long(sizes[i]);

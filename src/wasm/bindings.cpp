@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -170,9 +171,10 @@ val load_translator(const val& bytes) {
     if (!bytes.instanceof(val::global("Uint8Array"))) {
       throw ArgumentTypeError("model bytes must be a Uint8Array, got " + js_type_name(bytes));
     }
-    std::vector<uint8_t> copy(bytes["length"].as<size_t>());
-    val(emscripten::typed_memory_view(copy.size(), copy.data())).call<void>("set", bytes);
-    return val(JsTranslator(attn::Translator(copy.data(), copy.size())));
+    const size_t size = bytes["length"].as<size_t>();
+    const std::unique_ptr<uint8_t[]> copy(new uint8_t[size]);  // not a vector: zero-filling it costs load time
+    val(emscripten::typed_memory_view(size, copy.get())).call<void>("set", bytes);
+    return val(JsTranslator(attn::Translator(copy.get(), size)));
   });
 }
 

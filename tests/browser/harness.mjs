@@ -52,23 +52,34 @@ export function launchBrowser() {
 // Records console errors, uncaught page errors, failed requests and CSP violations of a page (and its workers).
 export function watchPage(page) {
   const problems = [];
-  page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);
+  });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+  // Chromium reports a response whose body was read to its end through a ReadableStream (how the engine reads
+  // the model and the .wasm, for progress) as net::ERR_ABORTED; real failures have other codes or log an error.
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? '';
+    if (reason !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.url()} ${reason}`);
+  });
   page.on('worker', (worker) => worker.on('console', (message) => {
     if (message.type() === 'error') problems.push(`worker console: ${message.text()}`);
   }));
   return problems;
 }
 
-// Which bundled models are deployed in web/models/ (build-web.sh copies them there).
+// The entries of web/models.json whose file is deployed in web/models/ (build-web.sh copies them there), and the
+// files of those that are not (the page probes them, so the browser logs a 404 for each).
 export async function deployedModels() {
   const list = JSON.parse(await readFile(join(webRoot, 'models.json'), 'utf8'));
-  const present = [];
+  const present = [], missing = [];
   for (const entry of list) {
     try {
-      if ((await stat(join(webRoot, entry.file))).isFile()) present.push(entry);
-    } catch { /* not deployed */ }
+      if (!(await stat(join(webRoot, entry.file))).isFile()) throw new Error('not a file');
+      present.push(entry);
+    } catch {
+      missing.push(entry.file);
+    }
   }
-  return present;
+  return { present, missing };
 }

@@ -78,6 +78,11 @@ TEST_CASE("BLEU uses the closest reference length, the shorter on a tie", "[bleu
   CHECK(closer.brevity_penalty == Approx(std::exp(1.0 - 7.0 / 5.0)));
 }
 
+TEST_CASE("BLEU strips trailing whitespace before tokenizing, as sacreBLEU does", "[bleu]") {
+  // Without the strip, 13a would join the final "-\n" and the hypothesis would lose its last token's dash.
+  CHECK(corpus_bleu({"one two three four-\n"}, {{"one two three four-"}}).score == Approx(100.0));
+}
+
 TEST_CASE("BLEU rejects mismatched inputs", "[bleu]") {
   CHECK_THROWS_AS(corpus_bleu({"a", "b"}, {{"a"}}), std::invalid_argument);
   CHECK_THROWS_AS(corpus_bleu({"a"}, {{}}), std::invalid_argument);

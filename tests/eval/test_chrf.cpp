@@ -39,6 +39,12 @@ TEST_CASE("chrF2 sums statistics over segments before the F-score", "[chrf]") {
   CHECK(corpus_chrf({"ab", "cd"}, {{"ab"}, {"ef"}}) == Approx(50.0));
 }
 
+TEST_CASE("chrF2 does not count hypothesis n-grams of orders the reference lacks", "[chrf]") {
+  // "abcd" vs "ab": the reference has no trigrams, so the hypothesis' two trigrams are not counted. Summed:
+  // unigrams P = 5/7, bigrams P = 3/5, trigrams P = 1/1 (from "xyz" alone), all recalls 1 → F2 = 135/143.
+  CHECK(corpus_chrf({"abcd", "xyz"}, {{"ab"}, {"xyz"}}) == Approx(100.0 * 135 / 143));
+}
+
 TEST_CASE("chrF2 uses the reference that gives each segment its best score", "[chrf]") {
   CHECK(corpus_chrf({"abc"}, {{"xyz", "abc"}}) == Approx(100.0));
   CHECK(corpus_chrf({"abc", "xyz"}, {{"xyz", "abc"}, {"xyz", "q"}}) == Approx(100.0));

@@ -19,9 +19,10 @@ namespace {
 
 // A file assembled by hand: the header text exactly as given (unpadded), then the data bytes.
 std::vector<uint8_t> raw_file(const std::string& header, const std::vector<uint8_t>& data) {
-  std::vector<uint8_t> bytes(8);
+  std::vector<uint8_t> bytes;
+  bytes.reserve(8 + header.size() + data.size());
   const uint64_t length = header.size();
-  for (int i = 0; i < 8; ++i) bytes[static_cast<size_t>(i)] = static_cast<uint8_t>(length >> (8 * i));
+  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(length >> (8 * i)));
   bytes.insert(bytes.end(), header.begin(), header.end());
   bytes.insert(bytes.end(), data.begin(), data.end());
   return bytes;

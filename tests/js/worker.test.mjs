@@ -1,33 +1,35 @@
 // In a real browser (headless Chromium), createTranslator({ worker: true }) runs the engine in a Web Worker with
 // the same API and results as in Node, transfers Float32Arrays, and keeps its error messages.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { createTranslator } from '../../web/attention-translator.js';
 import { launchBrowser, startStaticServer } from '../browser/harness.mjs';
-import { frenchSentences, modelPath } from './helpers.mjs';
+import { frenchSentences, modelPath, repoRoot } from './helpers.mjs';
 
 const inputs = frenchSentences(5);
 let server;
 let browser;
 let page;
 before(async () => {
-  server = await startStaticServer();
+  server = await startStaticServer({ root: repoRoot });  // the repository, so that the model under test is served
   browser = await launchBrowser();
   page = await browser.newPage();
-  await page.goto(`${server.url}dist/package.json`);  // any same-origin document
+  await page.goto(`${server.url}web/dist/package.json`);  // any same-origin document
 });
 after(async () => {
   await browser?.close();
   await server?.close();
 });
 
-test('worker mode translates like Node, with the same errors', async () => {
-  const modelBytes = [...readFileSync(modelPath)];
-  const result = await page.evaluate(async ({ bytes, inputs }) => {
-    const { createTranslator } = await import('/attention-translator.js');
-    const translator = await createTranslator({ model: new Uint8Array(bytes), worker: true });
+test('worker mode translates like Node, with progress and the same errors', async () => {
+  const modelUrl = `/${relative(repoRoot, modelPath)}`;
+  const result = await page.evaluate(async ({ modelUrl, inputs }) => {
+    const { createTranslator } = await import('/web/attention-translator.js');
+    const progress = [];
+    const translator = await createTranslator({ model: modelUrl, worker: true, onProgress: (event) => progress.push(event) });
     const translations = [];
     for (const text of inputs) {
       const { sentences } = await translator.translate(text, { beam: 2, nbest: 2 });
@@ -40,8 +42,8 @@ test('worker mode translates like Node, with the same errors', async () => {
     const disposed = await translator.translate('x').catch((e) => e.message);
     const badModel = await createTranslator({ model: new Uint8Array([1, 2, 3]), worker: true }).catch((e) => e.message);
     const missing = await createTranslator({ model: 'models/missing.safetensors', worker: true }).catch((e) => e.message);
-    return { translations, info, typeError, disposed, badModel, missing };
-  }, { bytes: modelBytes, inputs });
+    return { translations, info, typeError, disposed, badModel, missing, progress };
+  }, { modelUrl, inputs });
 
   const local = await createTranslator({ model: modelPath, variant: 'simd' });
   for (const [i, text] of inputs.entries()) {
@@ -50,10 +52,11 @@ test('worker mode translates like Node, with the same errors', async () => {
       attention: Array.from(s.attention), nbest: s.nbest.length })));
   }
   assert.equal(result.info.simd, 'wasm-simd128');
+  const size = statSync(modelPath).size;
+  assert.deepEqual(result.progress.at(-1), { loaded: size, total: size });
   assert.match(result.typeError, /^TypeError: option 'beam' must be an integer/);
   assert.equal(result.disposed, 'translator has been disposed');
-  await assert.rejects(local.translate('x', { beam: 'wide' }));
   await assert.rejects(createTranslator({ model: new Uint8Array([1, 2, 3]) }), { message: result.badModel });
-  assert.match(result.missing, /cannot download model file http:\/\/127\.0\.0\.1:\d+\/dist\/models\/missing\.safetensors: HTTP 404/);
+  assert.match(result.missing, /cannot download model file http:\/\/127\.0\.0\.1:\d+\/web\/dist\/models\/missing\.safetensors: HTTP 404/);
   await local.dispose();
 });

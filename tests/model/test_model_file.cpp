@@ -264,6 +264,8 @@ TEST_CASE("model file: bad metadata is rejected naming the key", "[model_file]")
       EditableFile file = valid;
       file.metadata[key] = "{not json";
       require_load_fails(file, key);
+      file.metadata[key] = std::string(100000, '[') + std::string(100000, ']');
+      require_load_fails(file, key);
       file.metadata.erase(key);
       require_load_fails(file, key);
     }
