@@ -12,7 +12,8 @@ file(MAKE_DIRECTORY "${ATTN_WASM_JSON_INCLUDE}")
 file(CREATE_LINK "${ATTN_JSON_INCLUDE_DIR}/nlohmann" "${ATTN_WASM_JSON_INCLUDE}/nlohmann" SYMBOLIC)
 set_target_properties(nlohmann_json::nlohmann_json PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${ATTN_WASM_JSON_INCLUDE}")
 
-# -fexceptions everywhere so the bindings can catch the loader's exceptions and hand their messages to JS.
+# -fexceptions everywhere: the bindings catch the engine's exceptions to hand their messages to JS, and unwinding
+# must run destructors on the way (or every failed model load would leak what it had allocated).
 # Eigen (linked for the trainer) has SSE code paths that do not compile for wasm.
 target_compile_options(attn_core PUBLIC -fexceptions)
 target_compile_definitions(attn_core PUBLIC EIGEN_DONT_VECTORIZE)
@@ -23,11 +24,15 @@ else()
   set(ATTN_WASM_VARIANT base)
 endif()
 
-# Size budget (each .wasm ≤ 400 KB): only the inference hot path is compiled for speed; model loading, JSON,
-# tokenization, sentence splitting and the bindings are compiled for size.
+# Size budget (each .wasm ≤ 400 KB) versus speed: the inference hot path (kernels, forward pass, search) keeps -O3;
+# the parsers that dominate model loading (tokenizer, safetensors) get -O2 — at -Os they load 3× slower, because
+# byte loops stop being inlined and every call under a destructor goes through Emscripten's JS exception trampoline;
+# everything else (model checks, sentence splitting, Unicode tables, the bindings) is compiled for size.
 get_target_property(ATTN_CORE_SOURCES attn_core SOURCES)
 foreach(source IN LISTS ATTN_CORE_SOURCES ITEMS src/wasm/bindings.cpp)
-  if(NOT source MATCHES "src/kernels/|src/model/forward|src/model/gru|src/search/")
+  if(source MATCHES "src/text/tokenizer|src/format/safetensors")
+    set_source_files_properties(${source} PROPERTIES COMPILE_OPTIONS -O2)
+  elseif(NOT source MATCHES "src/kernels/|src/model/forward|src/model/gru|src/search/")
     set_source_files_properties(${source} PROPERTIES COMPILE_OPTIONS -Os)
   endif()
 endforeach()

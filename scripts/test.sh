@@ -16,3 +16,9 @@ scripts/test-js.sh
 
 echo "== web page and embeddable elements in headless Chromium"
 scripts/test-browser.sh
+
+echo "== C++ unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+scripts/test-sanitizers.sh
+
+echo "== fuzzing: model loader, tokenizer, translate (60 s each)"
+scripts/fuzz.sh 60

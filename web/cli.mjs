@@ -44,7 +44,11 @@ function parseArguments(argv) {
   const beam = values.has('beam') ? integerOption(values.get('beam'), 'beam', 1, 16) : 4;
   const nbest = values.has('nbest') ? integerOption(values.get('nbest'), 'nbest', 0, 16) : 0;
   if (nbest > beam) throw new UsageError('--nbest cannot exceed --beam');
-  return { model: values.get('model'), beam, nbest, json: values.has('json'), variant: values.get('variant') ?? 'auto' };
+  const variant = values.get('variant') ?? 'auto';
+  if (!['auto', 'simd', 'baseline'].includes(variant)) {
+    throw new UsageError(`option --variant must be auto, simd or baseline, got '${variant}'`);
+  }
+  return { model: values.get('model'), beam, nbest, json: values.has('json'), variant };
 }
 
 // ---- the JSON of `attn translate --json`, keys in the same (sorted) order ----

@@ -39,10 +39,10 @@ TEST_CASE("a date model trained from scratch gets at least 90% of fresh dates ex
   o.embed = 32;
   o.hidden = 64;
   o.attention = 32;
-  o.batch_tokens = 1200;
+  o.batch_tokens = 2000;
   o.dropout = 0;
   o.optimizer.learning_rate = 3e-3;
-  o.optimizer.warmup_steps = 150;
+  o.optimizer.warmup_steps = 200;
   o.max_steps = 1000;
   o.eval_every = 0;
   o.seed = 3;
