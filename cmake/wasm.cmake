@@ -46,5 +46,7 @@ target_link_options(attn_wasm PRIVATE
   -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=web,worker,node
   # The page, not the engine, decides what an unhandled error means.
   -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0
+  # No eval/new Function (Embind's default invokers), so pages with a strict CSP (no 'unsafe-eval') can use it.
+  -sDYNAMIC_EXECUTION=0
   "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/src/wasm/es-module-prelude.js")
 set_property(TARGET attn_wasm APPEND PROPERTY LINK_DEPENDS "${CMAKE_SOURCE_DIR}/src/wasm/es-module-prelude.js")

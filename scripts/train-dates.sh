@@ -18,7 +18,7 @@ mkdir -p "$work"
 "$attn" train --train "$work/train.tsv" --dev "$work/dev.tsv" --char \
   --embed 32 --hidden 64 --attention 32 \
   --batch-tokens 2000 --lr 3e-3 --warmup 200 --decay inverse-sqrt --dropout 0.1 --label-smoothing 0.1 \
-  --steps 3000 --eval-every 250 --dev-sentences 1000 --patience 0 --seed 1 --threads 2 \
+  --steps 2000 --eval-every 250 --dev-sentences 1000 --patience 0 --seed 1 --threads 2 \
   --source-language en --target-language iso \
   --checkpoint "$work/dates.ckpt" --out "$work/dates-f32.safetensors"
 

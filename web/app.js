@@ -4,7 +4,7 @@ import './alignment-matrix.js';
 import { download, exportJson, exportPng, exportSoftAlignment, exportSvg, fileStem, toMatrixData } from './exports.js';
 
 const TYPING_DELAY_MS = 180;
-const LANGUAGE_NAMES = { fr: 'French', en: 'English', de: 'German', es: 'Spanish', it: 'Italian' };
+const LANGUAGE_NAMES = { fr: 'French', en: 'English', de: 'German', es: 'Spanish', it: 'Italian', iso: 'ISO 8601' };
 
 const $ = (id) => document.getElementById(id);
 const elements = {

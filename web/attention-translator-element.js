@@ -69,6 +69,7 @@ export class AttentionTranslatorElement extends HTMLElement {
     this._matrices = box.querySelector('.matrices');
     this._translator = null;
     this._loading = null;
+    this._loadToken = 0;
     this._busy = false;
     this._pending = false;
     this._timer = 0;
@@ -96,6 +97,7 @@ export class AttentionTranslatorElement extends HTMLElement {
     this._translator?.dispose();
     this._translator = null;
     this._loading = null;
+    this._loadToken += 1;
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
@@ -135,6 +137,8 @@ export class AttentionTranslatorElement extends HTMLElement {
   _ensureLoaded() {
     if (this._loading) return this._loading;
     const modelUrl = this._modelUrl();
+    const token = ++this._loadToken;  // a load overtaken by a newer one (model attribute changed) must not report
+    const current = () => token === this._loadToken && this.isConnected;
     this._loading = (async () => {
       this._showError('');
       this._status.textContent = 'Loading the translator…';
@@ -147,18 +151,19 @@ export class AttentionTranslatorElement extends HTMLElement {
             if (total > 0) { this._progress.max = total; this._progress.value = loaded; } else this._progress.removeAttribute('value');
           },
         });
-        if (this._modelUrl() !== modelUrl || !this.isConnected) { translator.dispose(); return; }
+        if (!current()) { translator.dispose(); return; }
         this._translator = translator;
         const info = await translator.info();
         this._label.textContent = `${info.sourceLanguage} → ${info.targetLanguage}`.toUpperCase();
         this._status.textContent = '';
         this._translate();
       } catch (error) {
+        if (!current()) return;
         this._status.textContent = '';
         this._showError(`Could not load the translator: ${error.message}`);
         this._loading = null;  // allow a retry, e.g. after the model attribute changes
       } finally {
-        this._progress.hidden = true;
+        if (current()) this._progress.hidden = true;
       }
     })();
     return this._loading;

@@ -132,7 +132,7 @@ function rejectMarkup(bytes, url) {
   return bytes;
 }
 
-/** Resolves `model` (see the top of this file) to its bytes; `owned` says whether the caller's memory is shared. */
+/** Resolves `model` (see the top of this file) to its bytes; `owned`: they are a fresh buffer that may be transferred. */
 async function readModel(model, onProgress) {
   if (model instanceof ArrayBuffer) return { bytes: new Uint8Array(model), owned: false };
   if (ArrayBuffer.isView(model)) {

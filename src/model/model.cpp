@@ -19,7 +19,8 @@ kernels::MatrixView Tensor::view() const {
   } else {
     view.f32 = f32.data();
   }
-  // A vector is a single row, so the same kernels apply to it; an empty tensor (untied-only weights) is [0, 0].
+  // A vector is a single row, so the same kernels apply to it; an empty tensor (out_proj.weight of a tied
+  // model) is [0, 0].
   view.rows = shape.size() == 2 ? static_cast<int>(shape[0]) : shape.empty() ? 0 : 1;
   view.cols = shape.size() == 2 ? static_cast<int>(shape[1]) : static_cast<int>(numel());
   return view;

@@ -291,6 +291,7 @@ TrainSummary train(const TrainOptions& o, const Checkpoint* resume, std::FILE* l
   double loss_sum = 0;
   int64_t loss_count = 0;
   double last_loss = 0;
+  double step_seconds = 0;  // time in training steps only (no data loading, evaluation or checkpoints)
   auto last_checkpoint = Clock::now();
   int64_t last_evaluated_step = -1;
 
@@ -346,6 +347,7 @@ TrainSummary train(const TrainOptions& o, const Checkpoint* resume, std::FILE* l
       batches = make_batches(corpus.pairs, o.batch_tokens, epoch_seed(o.seed, p.epoch));
       continue;
     }
+    const auto step_start = Clock::now();
     std::vector<const TokenPair*> pairs;
     int64_t batch_tokens_real = 0;
     for (int i : batches[size_t(p.batch_index)]) {
@@ -366,6 +368,7 @@ TrainSummary train(const TrainOptions& o, const Checkpoint* resume, std::FILE* l
     loss_sum += loss;
     ++loss_count;
     last_loss = loss;
+    step_seconds += seconds_since(step_start);
 
     const double session_seconds = seconds_since(session_start);
     ProgressLine line;
@@ -374,7 +377,7 @@ TrainSummary train(const TrainOptions& o, const Checkpoint* resume, std::FILE* l
     line.epoch = p.epoch;
     line.loss = loss_sum / double(loss_count);
     line.learning_rate = learning_rate_at(o.optimizer, p.step);
-    line.tokens_per_second = double(p.target_tokens - start_tokens) / std::max(session_seconds, 1e-9);
+    line.tokens_per_second = double(p.target_tokens - start_tokens) / std::max(step_seconds, 1e-9);
     if (total_steps > 0 && p.step > start_step)
       line.eta_seconds = session_seconds / double(p.step - start_step) * double(total_steps - p.step);
     if (o.max_minutes > 0) {
@@ -406,7 +409,7 @@ TrainSummary train(const TrainOptions& o, const Checkpoint* resume, std::FILE* l
   summary.best_score = p.best_score;
   summary.best_step = p.best_step;
   summary.seconds = seconds_since(session_start);
-  summary.tokens_per_second = double(p.target_tokens - start_tokens) / std::max(summary.seconds, 1e-9);
+  summary.tokens_per_second = double(p.target_tokens - start_tokens) / std::max(step_seconds, 1e-9);
   if (summary.interrupted)
     progress_out.message("stopped at step " + std::to_string(p.step) +
                          (o.checkpoint_path.empty() ? std::string("; no --checkpoint given, progress not saved")

@@ -63,7 +63,7 @@ struct TrainSummary {
   double best_score = -1;  // exact match % (char) or BLEU; -1 without dev data
   int64_t best_step = 0;
   double seconds = 0;      // this session's wall time
-  double tokens_per_second = 0;
+  double tokens_per_second = 0;  // real target tokens per second of training steps
   bool interrupted = false;
   std::string stop_reason;
 };

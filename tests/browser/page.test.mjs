@@ -125,17 +125,19 @@ describe('demo page', () => {
   });
 
   it('translates typed text like the engine does, one |target|×|source| matrix per sentence', async (t) => {
-    if (defaultModel?.id !== 'fr-en') return t.skip('the French model is not deployed');
+    if (!defaultModel) return t.skip(NO_MODEL);
+    const french = defaultModel.id === 'fr-en';
+    const text = french ? FRENCH : defaultModel.examples[defaultModel.examples.length - 1];
     await page.locator('#input').fill('');
-    await page.locator('#input').pressSequentially(FRENCH, { delay: 5 });
+    await page.locator('#input').pressSequentially(text, { delay: 5 });
     await waitForIdle(page);
 
     const engine = await createTranslator({ model: join(webRoot, defaultModel.file) });
-    const expected = await engine.translate(FRENCH, { beam: 4, nbest: 4 });
+    const expected = await engine.translate(text, { beam: 4, nbest: 4 });
     engine.dispose();
     assert.equal(await page.locator('#translation').innerText(), expected.text);
     assert.equal(await page.locator('#results alignment-matrix').count(), expected.sentences.length);
-    assert.ok(expected.sentences.length >= 2, 'the paragraph has two sentences');
+    if (french) assert.ok(expected.sentences.length >= 2, 'the paragraph has two sentences');
     for (let i = 0; i < expected.sentences.length; i++) {
       const matrix = await readMatrix(page, i);
       const sentence = expected.sentences[i];
@@ -312,7 +314,9 @@ describe('demo page', () => {
     await page.locator('#model-select').selectOption('dates');
     await page.waitForFunction(() => document.querySelector('#model-info').textContent.includes('ISO'), null, { timeout: 20_000 });
     await page.locator('#input').fill('Monday, March 5, 1979');
-    await page.waitForFunction(() => document.querySelector('#translation').textContent === '1979-03-05', null, { timeout: 20_000 });
+    await waitForIdle(page);
+    assert.equal(await page.locator('#translation').innerText(), '1979-03-05');
+    assert.equal(await page.locator('.sentence-title').innerText(), 'Monday, March 5, 1979');
     const matrix = await readMatrix(page, 0);
     assert.equal(matrix.cells, matrix.data.source_tokens.length * matrix.data.target_tokens.length);
     await page.screenshot({ path: join(artifactsDir, 'page-dates.png'), fullPage: true });

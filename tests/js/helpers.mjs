@@ -9,9 +9,9 @@ export const nativeCli = join(repoRoot, 'build', 'attn');
 export const webCli = join(repoRoot, 'web', 'cli.mjs');
 export const variants = ['simd', 'baseline'];
 
+export const fixturePath = join(repoRoot, 'tests', 'fixtures', 'tiny.safetensors');
 // The French→English model when it has been trained, else the committed fixture.
-export const modelPath = [join(repoRoot, 'models', 'fr-en.safetensors'), join(repoRoot, 'tests', 'fixtures', 'tiny.safetensors')]
-  .find((path) => existsSync(path));
+export const modelPath = [join(repoRoot, 'models', 'fr-en.safetensors'), fixturePath].find((path) => existsSync(path));
 if (!modelPath) throw new Error('no model to test: neither models/fr-en.safetensors nor tests/fixtures/tiny.safetensors');
 if (!existsSync(nativeCli)) throw new Error(`${nativeCli} is missing; scripts/test-js.sh builds it`);
 
@@ -30,6 +30,7 @@ export function run(command, args, input = '') {
       if (error && typeof error.code !== 'number') fail(error);
       else done({ code: error ? error.code : 0, stdout, stderr });
     });
+    child.stdin.on('error', () => {});  // a command that fails early exits without reading its input (EPIPE)
     child.stdin.end(input);
   });
 }

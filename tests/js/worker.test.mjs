@@ -1,12 +1,13 @@
 // In a real browser (headless Chromium), createTranslator({ worker: true }) runs the engine in a Web Worker with
-// the same API and results as in Node, transfers Float32Arrays, and keeps its error messages.
+// the same API and results as in Node, transfers Float32Arrays, and keeps its error messages — under a strict
+// Content-Security-Policy (no 'unsafe-eval').
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { createTranslator } from '../../web/attention-translator.js';
-import { launchBrowser, startStaticServer } from '../browser/harness.mjs';
+import { STRICT_CSP, launchBrowser, startStaticServer } from '../browser/harness.mjs';
 import { frenchSentences, modelPath, repoRoot } from './helpers.mjs';
 
 const inputs = frenchSentences(5);
@@ -14,7 +15,8 @@ let server;
 let browser;
 let page;
 before(async () => {
-  server = await startStaticServer({ root: repoRoot });  // the repository, so that the model under test is served
+  // The repository (so that the model under test is served), under the strict CSP that embedding pages may use.
+  server = await startStaticServer({ root: repoRoot, headers: { 'Content-Security-Policy': STRICT_CSP } });
   browser = await launchBrowser();
   page = await browser.newPage();
   await page.goto(`${server.url}web/dist/package.json`);  // any same-origin document
