@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Serves the web demo (web/) on http://localhost:8000 — PORT and HOST override — after building the WebAssembly
-# engines when web/dist/ is missing, and prints a sample translation so that a broken engine or model shows up here
+# Serves the web demo (web/) on http://localhost:8000 — PORT and HOST override — after installing what is missing
+# and building the WebAssembly engines (build-web.sh also copies models/ into web/models/), and prints a sample translation so that a broken engine or model shows up here
 # rather than in the browser. web/ is a static site: any static server works (python's maps .wasm to
 # application/wasm, which streaming compilation needs).
 set -euo pipefail
@@ -10,16 +10,11 @@ cd "$root"
 port="${PORT:-8000}"
 host="${HOST:-127.0.0.1}"
 
-if [[ ! -d web/dist ]]; then
-  scripts/build-web.sh
-fi
-# Models trained or re-quantized after the last build still reach the page.
+# A fresh machine gets its packages first; the wasm builds are incremental, so this is quick when nothing changed.
+scripts/setup.sh
+scripts/build-web.sh
 shopt -s nullglob
 models=(models/*.safetensors)
-if [[ ${#models[@]} -gt 0 ]]; then
-  mkdir -p web/models
-  cp -u "${models[@]}" web/models/
-fi
 
 sample_model=models/fr-en.safetensors
 [[ -f "$sample_model" ]] || sample_model="${models[0]:-}"

@@ -4,11 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build clang libclang-rt-14-dev libeigen3-dev catch2 nlohmann-json3-dev
-  emscripten nodejs npm chromium python3 python3-torch python3-numpy python3-onnx libopenblas0-pthread gzip)
+  emscripten chromium python3 python3-torch python3-numpy python3-onnx libopenblas0-pthread gzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node may come from elsewhere than Debian (its npm then conflicts with Debian's): only ask for it when absent.
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)

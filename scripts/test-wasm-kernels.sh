@@ -9,6 +9,9 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$repo/build-wasm-kernels}"
 mkdir -p "$build/include"
+# The generated loaders are CommonJS; without this the repository's package.json ("type": "module") makes node
+# load them as ES modules, where __dirname does not exist.
+echo '{ "type": "commonjs" }' > "$build/package.json"
 # Catch2 is header-only; expose just its directory (adding /usr/include would shadow emscripten's libc headers).
 ln -sfn /usr/include/catch2 "$build/include/catch2"
 export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"  # emcc's JS optimizer needs its node modules
