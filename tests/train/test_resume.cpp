@@ -8,26 +8,20 @@
 #include <vector>
 
 #include "data/dates.h"
+#include "support/date_data.h"
 #include "support/tiny_model.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
 
 namespace {
 
+using attn::testing::write_dates;
+
 using attn::testing::TempDir;
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void write_dates(const std::string& path, int count, uint64_t seed) {
-  std::ofstream out(path, std::ios::binary);
-  attn::DateGenerator generator(seed);
-  for (int i = 0; i < count; ++i) {
-    const attn::DateExample e = generator.next();
-    out << e.iso << '\t' << e.human << '\t' << e.format << '\n';
-  }
 }
 
 attn::TrainOptions tiny_options(const TempDir& dir) {

@@ -12,20 +12,14 @@
 #include "data/dates.h"
 #include "model/model_file.h"
 #include "search/beam_search.h"
+#include "support/date_data.h"
 #include "support/tiny_model.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
 
 namespace {
 
-void write_dates(const std::string& path, int count, uint64_t seed) {
-  std::ofstream out(path, std::ios::binary);
-  attn::DateGenerator generator(seed);
-  for (int i = 0; i < count; ++i) {
-    const attn::DateExample e = generator.next();
-    out << e.iso << '\t' << e.human << '\t' << e.format << '\n';
-  }
-}
+using attn::testing::write_dates;
 
 }  // namespace
 
