@@ -17,6 +17,9 @@ scripts/test-js.sh
 echo "== web page and embeddable elements in headless Chromium"
 scripts/test-browser.sh
 
+echo "== benchmark smoke run: every engine on a few sentences, outputs compared"
+scripts/bench.sh --smoke
+
 echo "== C++ unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 scripts/test-sanitizers.sh
 

@@ -15,6 +15,9 @@ namespace {
 // Sentences longer than this are cut into pieces by split_long_sentence (documented in README): the model was
 // trained on short sentences, and the cost of attention grows with source × target length.
 constexpr size_t kMaxSentenceBytes = 400;
+// What a 400-byte piece of ordinary text encodes to at most: a token per byte plus the leading word marker.
+constexpr size_t kMaxSourceTokens = kMaxSentenceBytes + 1;
+constexpr size_t kMinCutBytes = 4;  // split_long_sentence's smallest limit: one UTF-8 character
 constexpr int kMaxBeam = 16;
 
 void validate(const TranslateOptions& options) {
@@ -31,21 +34,27 @@ std::vector<std::string> with_end_token(std::vector<std::string> pieces) {
   return pieces;
 }
 
-Hypothesis to_hypothesis(const Model& model, const SearchHypothesis& found) {
+Hypothesis to_hypothesis(const Model& model, const SearchHypothesis& found, bool keep_attention) {
   Hypothesis h;
   const std::vector<int> words(found.tokens.begin(), found.tokens.end() - 1);  // all but </s>
   h.translation = model.tgt_tokenizer.decode(words);
   h.target_tokens = with_end_token(model.tgt_tokenizer.display_pieces(words));
-  h.attention = found.attention;
+  if (keep_attention) h.attention = found.attention;
   h.token_probabilities = found.probabilities;
   h.score = found.score;
   return h;
 }
 
-SentenceTranslation translate_sentence(const Model& model, std::string_view sentence, const TranslateOptions& options) {
+// A span of the text to translate on its own, with its encoding.
+struct Piece {
+  TextSpan span;
+  std::vector<int> ids;
+};
+
+SentenceTranslation translate_sentence(const Model& model, std::string_view sentence, std::vector<int> ids,
+                                       const TranslateOptions& options) {
   SentenceTranslation out;
   out.source = std::string(sentence);
-  std::vector<int> ids = model.src_tokenizer.encode(sentence);
   out.source_tokens = with_end_token(model.src_tokenizer.display_pieces(ids));
   ids.push_back(Tokenizer::kEos);
 
@@ -53,24 +62,36 @@ SentenceTranslation translate_sentence(const Model& model, std::string_view sent
   search_options.beam = options.beam;
   search_options.nbest = std::max(1, options.nbest);
   const std::vector<SearchHypothesis> found = search(model, ids, search_options);
-  out.best = to_hypothesis(model, found.front());
+  out.best = to_hypothesis(model, found.front(), options.attention);
   if (options.nbest > 0) {
-    for (const SearchHypothesis& h : found) out.nbest.push_back(to_hypothesis(model, h));
+    for (const SearchHypothesis& h : found) out.nbest.push_back(to_hypothesis(model, h, options.attention));
   }
   return out;
 }
 
-// The spans to translate: sentences (or the whole trimmed text), with over-long ones cut into pieces.
-std::vector<TextSpan> spans_to_translate(std::string_view text, bool split) {
-  std::vector<TextSpan> sentences = split_sentences(text);
-  if (!split && !sentences.empty()) sentences = {{sentences.front().begin, sentences.back().end}};
-  std::vector<TextSpan> spans;
-  for (const TextSpan& s : sentences) {
-    for (const TextSpan& piece : split_long_sentence(text.substr(s.begin, s.end - s.begin), kMaxSentenceBytes)) {
-      spans.push_back({s.begin + piece.begin, s.begin + piece.end});
+// Cuts `span` into pieces of at most max_bytes (split_long_sentence) and appends them. Normalization can lengthen
+// text (NFC decomposes a few characters, e.g. U+0344 into two marks), so a piece that still encodes to more than
+// kMaxSourceTokens is cut again with half the limit: the model's cost per piece stays bounded.
+void append_pieces(const Tokenizer& tokenizer, std::string_view text, TextSpan span, size_t max_bytes,
+                   std::vector<Piece>& pieces) {
+  for (const TextSpan& cut : split_long_sentence(text.substr(span.begin, span.end - span.begin), max_bytes)) {
+    const TextSpan piece{span.begin + cut.begin, span.begin + cut.end};
+    std::vector<int> ids = tokenizer.encode(text.substr(piece.begin, piece.end - piece.begin));
+    if (ids.size() > kMaxSourceTokens && max_bytes / 2 >= kMinCutBytes) {
+      append_pieces(tokenizer, text, piece, max_bytes / 2, pieces);
+    } else {
+      pieces.push_back({piece, std::move(ids)});
     }
   }
-  return spans;
+}
+
+// The pieces to translate: sentences (or the whole trimmed text), with over-long ones cut.
+std::vector<Piece> pieces_to_translate(const Tokenizer& tokenizer, std::string_view text, bool split) {
+  std::vector<TextSpan> sentences = split_sentences(text);
+  if (!split && !sentences.empty()) sentences = {{sentences.front().begin, sentences.back().end}};
+  std::vector<Piece> pieces;
+  for (const TextSpan& sentence : sentences) append_pieces(tokenizer, text, sentence, kMaxSentenceBytes, pieces);
+  return pieces;
 }
 
 }  // namespace
@@ -86,10 +107,11 @@ Translation Translator::translate(std::string_view raw_text, const TranslateOpti
   const std::string text = sanitize_utf8(raw_text);
   Translation out;
   size_t cursor = 0;
-  for (const TextSpan& span : spans_to_translate(text, options.split_sentences)) {
+  for (Piece& piece : pieces_to_translate(model_->src_tokenizer, text, options.split_sentences)) {
+    const TextSpan span = piece.span;
     out.text.append(text, cursor, span.begin - cursor);  // the original spacing between sentences
-    out.sentences.push_back(
-        translate_sentence(*model_, std::string_view(text).substr(span.begin, span.end - span.begin), options));
+    out.sentences.push_back(translate_sentence(
+        *model_, std::string_view(text).substr(span.begin, span.end - span.begin), std::move(piece.ids), options));
     out.text += out.sentences.back().best.translation;
     cursor = span.end;
   }

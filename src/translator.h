@@ -17,6 +17,9 @@ struct TranslateOptions {
   int beam = 4;       // 1 = greedy; at most 16
   int nbest = 0;      // 0 = no n-best list; else up to `beam` hypotheses per sentence
   bool split_sentences = true;  // paragraph → sentences, each with its own matrix
+  // false: leave every `attention` empty. A matrix costs source × target floats per sentence, which for a 1 MB
+  // input is gigabytes; callers that only want the text (plain CLI output, evaluation) keep memory flat.
+  bool attention = true;
 };
 
 struct Hypothesis {

@@ -14,7 +14,7 @@ const WORD_START = '\u2581';
 const BYTE_PIECE = /^<0x([0-9A-Fa-f]{2})>$/;
 const SPECIAL = /^<\/?s>$|^<pad>$|^<unk>$/;
 const LABEL_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const LABEL_ANGLE = -60;  // degrees; column labels are rotated when they are wider than a cell
+const LABEL_ANGLE = -60;  // degrees (or steeper for small cells); column labels are rotated when wider than a cell
 
 // Colour scales, from weight 0 to 1. Light: white → deep blue; dark: near-background → magma-like warm yellow.
 export const PALETTES = {
@@ -169,11 +169,36 @@ function needsLightText(weight, palette) {
 // Layout: one geometry for SVG and canvas.
 
 let measureContext = null;
-function measureText(text) {
+function labelMetrics(text) {
   if (!measureContext && typeof document !== 'undefined') measureContext = document.createElement('canvas').getContext('2d');
-  if (!measureContext) return text.length * 7;
+  if (!measureContext) return null;
   measureContext.font = LABEL_FONT;
-  return measureContext.measureText(text).width;
+  return measureContext.measureText(text);
+}
+
+function measureText(text) {
+  return labelMetrics(text)?.width ?? text.length * 7;
+}
+
+// The label font's box around the baseline (the font's, not one text's, so every label gets the same room).
+let fontBox = null;
+function labelFontBox() {
+  if (!fontBox) {
+    const metrics = labelMetrics('Hg');
+    const ascent = metrics?.fontBoundingBoxAscent, descent = metrics?.fontBoundingBoxDescent;
+    fontBox = Number.isFinite(ascent) && Number.isFinite(descent) ? { ascent, descent } : { ascent: 11, descent: 3 };
+  }
+  return fontBox;
+}
+
+// Where a label of `width` drawn from its anchor along a baseline turned by `angle` (radians) reaches, as offsets
+// from the anchor: the box from `ascent` above to `descent` below the baseline, rotated.
+function rotatedExtent(width, angle, { ascent, descent }) {
+  const cos = Math.cos(angle), sin = Math.sin(angle);
+  const corners = [[0, -ascent], [width, -ascent], [0, descent], [width, descent]]
+    .map(([along, across]) => [along * cos - across * sin, along * sin + across * cos]);
+  const xs = corners.map(([x]) => x), ys = corners.map(([, y]) => y);
+  return { left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys) };
 }
 
 function truncateLabel(text, maxChars = 18) {
@@ -194,6 +219,10 @@ export function layoutMatrix(view, { maxWidth = Infinity } = {}) {
   return layout;
 }
 
+// Column labels sit this far above the grid (their anchor: the baseline's start, or centre when horizontal).
+const COL_LABEL_GAP = 8;
+const MIN_COL_LABEL_HEIGHT = 28;  // room for the "source →" / "target ↓" captions in the corner
+
 function layoutWithCell(view, cell) {
   const rows = view.rowLabels.length, cols = view.colLabels.length;
   const rowLabels = view.rowLabels.map((label) => truncateLabel(label));
@@ -203,22 +232,38 @@ function layoutWithCell(view, cell) {
   // The final "</s>" column may overhang to the right, where nothing else is, without forcing rotation.
   const lastIsSpecial = SPECIAL.test(colLabels[cols - 1]);
   const rotate = colWidths.some((w, c) => w > cell - 3 && !(lastIsSpecial && c === cols - 1));
-  const angle = (LABEL_ANGLE * Math.PI) / 180;
-  const colLabelHeight = rotate ? Math.ceil(Math.max(...colWidths) * Math.abs(Math.sin(angle))) + 22 : 28;
-  const padding = 12;
-  const left = padding + rowLabelWidth, top = padding + colLabelHeight;
-  const gridWidth = cols * cell, gridHeight = rows * cell;
-  // Rotated labels lean right: the last ones may reach past the grid.
-  // Horizontal labels are centred on their column, except an overhanging "</s>", which starts at its column.
   const lastOverhangs = !rotate && colWidths[cols - 1] > cell - 3;
-  let rightmost = Math.max(left + gridWidth, lastOverhangs ? left + (cols - 1) * cell + colWidths[cols - 1] + 6 : 0);
-  if (rotate) colWidths.forEach((w, c) => { rightmost = Math.max(rightmost, left + (c + 0.5) * cell + w * Math.cos(angle) + 6); });
+  const box = labelFontBox();
+  // Neighbouring rotated labels have parallel baselines cell × sin(angle) apart: at this angle or steeper, their boxes
+  // never overlap.
+  const steepest = Math.asin(Math.min(1, (box.ascent + box.descent) / cell));
+  const angle = rotate ? -Math.max((-LABEL_ANGLE * Math.PI) / 180, steepest) : 0;
+  const padding = 12;
+
+  // How far the column labels' real (rotated) boxes reach, measured from the grid's top-left corner: up above the
+  // grid, left of it and right of it. Positions as drawn: a rotated label starts at its column's centre; a
+  // horizontal one is centred there, except an overhanging "</s>", which starts at its column.
+  let rise = 0, leftReach = 0, rightReach = cols * cell;
+  colWidths.forEach((width, c) => {
+    const centre = c * cell + (cell - 1) / 2;
+    const anchorX = rotate ? centre : lastOverhangs && c === cols - 1 ? c * cell + 1 : centre - width / 2;
+    const extent = rotatedExtent(width, angle, box);
+    rise = Math.max(rise, -extent.top);
+    leftReach = Math.max(leftReach, -(anchorX + extent.left));
+    rightReach = Math.max(rightReach, anchorX + extent.right);
+  });
+  const colLabelHeight = Math.max(MIN_COL_LABEL_HEIGHT, Math.ceil(rise) + COL_LABEL_GAP + 4);
+  // The row labels (and the corner captions) normally leave more room on the left than any column label needs.
+  const left = padding + Math.max(rowLabelWidth, Math.ceil(leftReach));
+  const top = padding + colLabelHeight;
+  const gridWidth = cols * cell, gridHeight = rows * cell;
+  const rightmost = left + rightReach + 4;
   const legend = { x: left, y: top + gridHeight + 18, width: Math.min(200, Math.max(100, gridWidth)), height: 10 };
   const width = Math.ceil(Math.max(rightmost, legend.x + legend.width) + padding);
   const height = Math.ceil(legend.y + legend.height + 42);
   return {
-    rows, cols, cell, left, top, width, height, rotate, lastOverhangs, angle: LABEL_ANGLE, rowLabels, colLabels,
-    legend, showValues: cell >= 26, attention: view.attention,
+    rows, cols, cell, left, top, width, height, rotate, lastOverhangs, angle: round((angle * 180) / Math.PI),
+    rowLabels, colLabels, legend, showValues: cell >= 26, attention: view.attention,
   };
 }
 
@@ -278,7 +323,7 @@ export function matrixSvg(layout, palette, { standalone = false, title = '' } = 
 
   parts.push(`<g class="col-labels" fill="${palette.text}">`);
   layout.colLabels.forEach((label, c) => {
-    const x = round(left + c * cell + (cell - 1) / 2), y = top - 8;
+    const x = round(left + c * cell + (cell - 1) / 2), y = top - COL_LABEL_GAP;
     if (layout.rotate) {
       parts.push(`<text class="col-label" data-c="${c}" x="${x}" y="${y}" transform="rotate(${layout.angle} ${x} ${y})">${escapeXml(label)}</text>`);
     } else if (layout.lastOverhangs && c === cols - 1) {
@@ -334,7 +379,7 @@ export function paintMatrix(context, layout, palette) {
   layout.rowLabels.forEach((label, r) => context.fillText(label, left - 8, top + r * cell + (cell - 1) / 2 + 4));
   layout.colLabels.forEach((label, c) => {
     const overhangs = layout.lastOverhangs && c === cols - 1;
-    const x = overhangs ? left + c * cell + 1 : left + c * cell + (cell - 1) / 2, y = top - 8;
+    const x = overhangs ? left + c * cell + 1 : left + c * cell + (cell - 1) / 2, y = top - COL_LABEL_GAP;
     context.save();
     context.translate(x, y);
     if (layout.rotate) context.rotate((layout.angle * Math.PI) / 180);

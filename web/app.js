@@ -19,7 +19,8 @@ const state = {
   translator: null,
   modelName: '',           // shown to the user
   modelFile: '',           // written into exports: the model file's name
-  models: [],              // bundled models whose file exists
+  modelOption: '',         // the model select's value for the model in use ('custom': the user's file)
+  models: [],              // bundled models offered: those whose file is deployed
   loadToken: 0,            // the latest model load; older loads that finish late are discarded
   translating: false,
   pendingTranslation: false,
@@ -78,9 +79,12 @@ function showProgress(loaded, total) {
   }
 }
 
-// source: a URL string or an ArrayBuffer. Keeps the previous translator working if the new model fails.
-async function loadModel(source, name, fileName) {
+// source: a URL string or an ArrayBuffer; option: the model select's value for it; onLoaded: runs once the model
+// is in use, before its first translation. If the new model fails, the previous one keeps working and the select
+// shows it again. Resolves to whether the model is now in use.
+async function loadModel(source, name, fileName, option, onLoaded) {
   const token = ++state.loadToken;
+  if (!state.firstTranslationDone) performance.mark('model-load-start');  // for the load-time measurement
   showModelError('');
   showProgress(0, 0);
   elements.progressText.textContent = `Loading ${name}…`;
@@ -92,19 +96,25 @@ async function loadModel(source, name, fileName) {
       onProgress: ({ loaded, total }) => { if (token === state.loadToken) showProgress(loaded, total); },
     });
     const info = await translator.info();
-    if (token !== state.loadToken) { translator.dispose(); return; }
+    if (token !== state.loadToken) { translator.dispose(); return false; }
+    if (!state.firstTranslationDone) performance.mark('model-ready');
     state.translator?.dispose();
     state.translator = translator;
     state.modelName = name;
     state.modelFile = fileName;
+    state.modelOption = option;
     renderModelInfo(info, name);
     elements.progressBox.hidden = true;
+    onLoaded();
     requestTranslation();
+    return true;
   } catch (error) {
-    if (token !== state.loadToken) return;
+    if (token !== state.loadToken) return false;
     elements.progressBox.hidden = true;
     const keeping = state.translator ? ` Still using ${state.modelName}.` : '';
     showModelError(`Could not load ${name}: ${error.message}.${keeping}`.replace(/\.\./g, '.'));
+    if (state.translator) showSelectedModel(state.modelOption, state.modelName);
+    return false;
   } finally {
     if (token === state.loadToken) document.body.classList.remove('loading-model');
   }
@@ -130,66 +140,87 @@ function renderModelInfo(info, name) {
   elements.inputLabel.textContent = `${languageName(info.sourceLanguage)} text`;
 }
 
-async function listBundledModels() {
-  let entries = [];
+// The entries of models.json, or null (with the reason shown) when the list cannot be read.
+async function readModelList() {
   try {
     const response = await fetch('models.json');
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    entries = await response.json();
+    return await response.json();
   } catch (error) {
     showModelError(`Could not read the list of bundled models (models.json: ${error.message}). You can still load your own model file.`);
-    return [];
+    return null;
   }
-  // Hide entries whose file is not deployed (HEAD keeps this cheap).
-  const present = await Promise.all(entries.map(async (entry) => {
-    try {
-      const response = await fetch(entry.file, { method: 'HEAD' });
-      await response.arrayBuffer();  // (empty) — an unread response counts as an aborted request
-      return response.ok;
-    } catch {
-      return false;
-    }
-  }));
-  return entries.filter((_, index) => present[index]);
 }
 
+// Whether a bundled model's file is deployed (HEAD keeps this cheap).
+async function isDeployed(entry) {
+  try {
+    const response = await fetch(entry.file, { method: 'HEAD' });
+    await response.arrayBuffer();  // (empty) — an unread response counts as an aborted request
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+// Lists state.models, keeping the user's own file and the current choice.
 function populateModelSelect() {
+  const select = elements.modelSelect;
+  const chosen = select.value;
+  const customOption = select.querySelector('option[value="custom"]');
   const options = state.models.map((model) => new Option(model.label, model.id));
-  elements.modelSelect.replaceChildren(...options);
-  elements.modelSelect.disabled = options.length === 0;
-  if (options.length === 0) {
-    elements.modelSelect.append(new Option('No bundled model found', ''));
-    showModelError('No bundled model was found next to this page (run scripts/build-web.sh). Load your own model file below.');
+  select.replaceChildren(...options, ...(customOption ? [customOption] : []));
+  if ([...select.options].some((option) => option.value === chosen)) select.value = chosen;
+  select.disabled = select.options.length === 0;
+  if (options.length === 0 && !customOption) {
+    select.append(new Option('No bundled model found', ''));
+    // (Unless an error already says why, e.g. that models.json could not be read.)
+    if (elements.modelError.hidden) {
+      showModelError('No bundled model was found next to this page (run scripts/build-web.sh). Load your own model file below.');
+    }
   }
 }
 
-function selectBundledModel(id) {
+// Shows `option` in the model select: a bundled model's id, or 'custom' for the user's file `fileName`.
+function showSelectedModel(option, fileName) {
+  let customOption = elements.modelSelect.querySelector('option[value="custom"]');
+  if (option !== 'custom') {
+    customOption?.remove();
+  } else {
+    if (!customOption) {
+      customOption = new Option('', 'custom');
+      elements.modelSelect.append(customOption);
+    }
+    customOption.textContent = `Your file: ${fileName}`;
+    elements.modelSelect.disabled = false;
+  }
+  elements.modelSelect.value = option;
+}
+
+// Resolves to whether the model is now in use.
+async function selectBundledModel(id) {
   const model = state.models.find((entry) => entry.id === id);
-  if (!model) return;
-  elements.modelSelect.querySelector('option[value="custom"]')?.remove();
-  elements.modelSelect.value = id;
-  renderExamples(model.examples ?? []);
-  if (!model.examples?.includes(elements.input.value) && model.examples?.length) elements.input.value = model.examples[0];
-  loadModel(model.file, model.label, model.file.split('/').pop());
+  if (!model) return false;
+  showSelectedModel(id);
+  // The examples (and the text, if it is not one of them) change with the model, once it is in use.
+  return loadModel(model.file, model.label, model.file.split('/').pop(), id, () => {
+    renderExamples(model.examples ?? []);
+    if (!model.examples?.includes(elements.input.value) && model.examples?.length) elements.input.value = model.examples[0];
+  });
 }
 
 async function loadModelFile(file) {
   if (!file) return;
-  let customOption = elements.modelSelect.querySelector('option[value="custom"]');
-  if (!customOption) {
-    customOption = new Option('', 'custom');
-    elements.modelSelect.append(customOption);
-  }
-  customOption.textContent = `Your file: ${file.name}`;
-  elements.modelSelect.disabled = false;
-  elements.modelSelect.value = 'custom';
-  renderExamples([]);
+  showSelectedModel('custom', file.name);
+  let bytes;
   try {
-    const bytes = await file.arrayBuffer();
-    await loadModel(bytes, file.name, file.name);
+    bytes = await file.arrayBuffer();
   } catch (error) {
     showModelError(`Could not read ${file.name}: ${error.message}`);
+    if (state.translator) showSelectedModel(state.modelOption, state.modelName);
+    return;
   }
+  await loadModel(bytes, file.name, file.name, 'custom', () => renderExamples([]));
 }
 
 function renderExamples(examples) {
@@ -379,10 +410,27 @@ function wireEvents() {
 async function start() {
   wireEvents();
   readOptions();
-  state.models = await listBundledModels();
+  renderExamples([]);  // each model brings its own, once loaded
+  const entries = await readModelList();
+  if (!entries?.length) {
+    populateModelSelect();
+    return;
+  }
+  // The default (first) model starts loading at once, its download doubling as the check that it is deployed;
+  // the others are probed meanwhile, so that only deployed models are offered.
+  const [first, ...others] = entries;
+  state.models = [first];
+  populateModelSelect();
+  const firstLoaded = selectBundledModel(first.id);
+  const othersDeployed = await Promise.all(others.map(isDeployed));
+  state.models = [first, ...others.filter((_, index) => othersDeployed[index])];
+  populateModelSelect();
+  if (await firstLoaded || await isDeployed(first)) return;  // in use, or deployed but broken (its error stays)
+  // The default model is not deployed: offer and load the next one instead.
+  state.models = state.models.slice(1);
+  showModelError('');
   populateModelSelect();
   if (state.models.length) selectBundledModel(state.models[0].id);
-  else renderExamples([]);
 }
 
 start();

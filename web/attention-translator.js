@@ -109,12 +109,16 @@ async function fetchWithProgress(url, what, onProgress) {
   const chunks = [];
   let loaded = 0;
   onProgress?.({ loaded, total });
-  for (const reader = response.body.getReader(); ;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    onProgress?.({ loaded, total });
+  try {
+    for (const reader = response.body.getReader(); ;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      onProgress?.({ loaded, total });
+    }
+  } catch (error) {  // the connection dropped mid-body
+    throw new Error(`cannot download ${what} ${url}: ${error.message} after ${loaded} bytes`);
   }
   const bytes = new Uint8Array(loaded);
   let offset = 0;
@@ -123,6 +127,13 @@ async function fetchWithProgress(url, what, onProgress) {
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+// Emscripten's string conversion pairs a lone surrogate with whatever follows (silently eating a character);
+// U+FFFD in its place is what the C++ side does with ill-formed UTF-8 too.
+function wellFormed(text) {
+  if (text.toWellFormed) return text.toWellFormed();
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 // A server answering a missing file with its HTML index page must not reach the model parser as "bad bytes".
@@ -206,7 +217,7 @@ class LocalEngine {
   }
 
   translate(text, options) {
-    return unwrap(this.#native.translate(text, options));
+    return unwrap(this.#native.translate(typeof text === 'string' ? wellFormed(text) : text, options));
   }
 
   info() {

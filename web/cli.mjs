@@ -79,17 +79,22 @@ function sentenceJson(sentence, withNbest) {
   return Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
+const MAX_LINE_ATTENTION_CELLS = 2 ** 20;
+
 // A line of several sentences is described as a whole (tokens concatenated, attention block-diagonal, score the
 // float mean) and sentence by sentence; top-level nbest only for single-sentence lines.
 function translationJson(source, translation, withNbest) {
   const sentences = translation.sentences;
   const sourceTokens = sentences.flatMap((s) => s.sourceTokens);
-  const attention = [];
+  const targetCount = sentences.reduce((n, s) => n + s.targetTokens.length, 0);
+  // As in src/cli/translation_json.h: the line-wide matrix grows with the square of the line, so past
+  // MAX_LINE_ATTENTION_CELLS it is null and only the per-sentence matrices are given.
+  const attention = targetCount * sourceTokens.length <= MAX_LINE_ATTENTION_CELLS ? [] : null;
   let columnOffset = 0;
   let scoreSum = 0;
   for (const s of sentences) {
     const columns = s.sourceTokens.length;
-    for (let r = 0; r < s.targetTokens.length; ++r) {
+    for (let r = 0; attention && r < s.targetTokens.length; ++r) {
       const row = new Array(sourceTokens.length).fill(0);
       for (let c = 0; c < columns; ++c) row[columnOffset + c] = s.attention[r * columns + c];
       attention.push(row);

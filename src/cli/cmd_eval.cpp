@@ -1,5 +1,5 @@
 // attn eval: translates a TSV test set (target<TAB>source[<TAB>group]) and reports sacreBLEU-compatible BLEU and
-// chrF2, exact-match accuracy (overall and per group) and translation speed.
+// chrF2, exact-match accuracy (overall and per group), sanity problems (eval/sanity.h) and translation speed.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +14,7 @@
 #include "eval/bleu.h"
 #include "eval/chrf.h"
 #include "eval/reference_set.h"
+#include "eval/sanity.h"
 #include "translator.h"
 
 namespace attn::cli {
@@ -45,6 +46,7 @@ int run_eval(const std::vector<std::string>& argv) {
   options.beam = static_cast<int>(args.get_int("beam", 4, 1, 16));
   options.nbest = 0;
   options.split_sentences = false;  // test segments are single sentences, scored as given
+  options.attention = false;
   const long long limit = args.get_int("limit", std::numeric_limits<long long>::max(), 1,
                                        std::numeric_limits<long long>::max());
   const std::string model_path = args.require("model");
@@ -67,6 +69,8 @@ int run_eval(const std::vector<std::string>& argv) {
   std::vector<std::vector<std::string>> references;
   MatchCount overall;
   std::map<std::string, MatchCount> per_group;
+  std::vector<std::string> sanity_report;  // one line per problem: problem, source, hypothesis
+  size_t sane_segments = 0;
   size_t source_tokens = 0;
   std::chrono::steady_clock::duration translation_time{};
   for (const ReferenceSegment& segment : set.segments) {
@@ -81,6 +85,11 @@ int run_eval(const std::vector<std::string>& argv) {
     for (MatchCount* count : {&overall, &per_group[segment.group]}) {
       count->exact += exact;
       ++count->total;
+    }
+    const std::vector<std::string> problems = sanity_problems(segment.source, translation.text, segment.references);
+    sane_segments += problems.empty();
+    for (const std::string& problem : problems) {
+      sanity_report.push_back("  " + problem + "\t" + segment.source + "\t" + translation.text);
     }
     hypotheses.push_back(translation.text);
     references.push_back(segment.references);
@@ -105,6 +114,8 @@ int run_eval(const std::vector<std::string>& argv) {
       std::printf("  %-24s %s\n", (group.empty() ? "(no group)" : group).c_str(), percentage(count).c_str());
     }
   }
+  std::printf("sane output: %zu/%zu segments\n", sane_segments, hypotheses.size());
+  for (const std::string& line : sanity_report) std::printf("%s\n", line.c_str());
   std::printf("speed: %.1f sentences/s, %.1f source tokens/s (%.2f s translating)\n",
               seconds > 0 ? hypotheses.size() / seconds : 0.0, seconds > 0 ? source_tokens / seconds : 0.0, seconds);
   return 0;

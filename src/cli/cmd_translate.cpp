@@ -20,6 +20,7 @@ int run_translate(const std::vector<std::string>& argv) {
   options.nbest = static_cast<int>(args.get_int("nbest", 0, 0, 16));
   if (options.nbest > options.beam) throw UsageError("--nbest cannot exceed --beam");
   const bool as_json = args.has("json"), show_attention = args.has("show-attention");
+  options.attention = as_json || show_attention;
 
   const std::vector<uint8_t> bytes = read_file(args.require("model"));
   const Translator translator(bytes.data(), bytes.size());

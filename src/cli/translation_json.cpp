@@ -39,14 +39,16 @@ json translation_to_json(const std::string& source, const Translation& translati
     source_tokens.insert(source_tokens.end(), s.source_tokens.begin(), s.source_tokens.end());
     target_tokens.insert(target_tokens.end(), s.best.target_tokens.begin(), s.best.target_tokens.end());
   }
-  // Block-diagonal: sentence k's rows put its weights in its own columns and zeros elsewhere.
-  json attention = json::array();
+  // Block-diagonal: sentence k's rows put its weights in its own columns and zeros elsewhere. Its size grows with
+  // the square of the line's length, so past kMaxLineAttentionCells only the per-sentence matrices are given.
+  const bool dense = target_tokens.size() * source_tokens.size() <= kMaxLineAttentionCells;
+  json attention = dense ? json::array() : json(nullptr);
   size_t column_offset = 0;
   float score_sum = 0;
   json sentences = json::array();
   for (const auto& s : translation.sentences) {
     const size_t columns = s.source_tokens.size();
-    for (size_t r = 0; r < s.best.target_tokens.size(); ++r) {
+    for (size_t r = 0; dense && r < s.best.target_tokens.size(); ++r) {
       std::vector<float> row(source_tokens.size(), 0.0f);
       std::copy_n(&s.best.attention[r * columns], columns, row.begin() + static_cast<long>(column_offset));
       attention.push_back(std::move(row));

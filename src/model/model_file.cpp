@@ -163,8 +163,9 @@ void read_tensors(const SafetensorsFile& file, const ModelConfig& config, Parame
       return;
     }
 
-    tensor.i8.resize(entry.bytes);
-    std::memcpy(tensor.i8.data(), entry.data, entry.bytes);
+    // assign() copies the bytes in one go; resize() + memcpy would first zero-fill megabytes.
+    const auto* values = reinterpret_cast<const int8_t*>(entry.data);
+    tensor.i8.assign(values, values + entry.bytes);
     const std::string scales = scale_name(name);
     const auto scale_entry = file.tensors.find(scales);
     if (scale_entry == file.tensors.end())
@@ -283,6 +284,24 @@ Model quantize(const Model& model) {
     tensor.f32.shrink_to_fit();
   });
   return quantized;
+}
+
+Model dequantize(const Model& model) {
+  if (!model.is_int8()) throw std::invalid_argument("the model is already F32");
+  Model dequantized = model;
+  dequantized.params.for_each(model.config.tied_output, [&](const std::string& name, Tensor& tensor) {
+    if (!tensor.is_int8()) return;  // vectors are F32 already
+    const size_t rows = static_cast<size_t>(tensor.rows()), cols = static_cast<size_t>(tensor.cols());
+    if (tensor.i8.size() != rows * cols || tensor.scale.size() != rows)
+      throw std::invalid_argument("tensor " + in_quotes(name) + " does not hold int8 data of its shape");
+    tensor.f32.resize(rows * cols);
+    for (size_t r = 0; r < rows; ++r) tensor.copy_row(static_cast<int>(r), tensor.f32.data() + r * cols);
+    tensor.i8.clear();
+    tensor.i8.shrink_to_fit();
+    tensor.scale.clear();
+    tensor.scale.shrink_to_fit();
+  });
+  return dequantized;
 }
 
 }  // namespace attn

@@ -18,5 +18,8 @@ Model load_model(const uint8_t* bytes, size_t size);
 std::vector<uint8_t> save_model(const Model& model);
 // The compact copy: every matrix becomes int8 with one F32 scale per output row; vectors stay F32.
 Model quantize(const Model& model);
+// The F32 copy of an int8 model: every matrix element becomes scale[row] * i8, the value the engine computes
+// with, so both files translate with the same weights (used to compare engines that only run F32).
+Model dequantize(const Model& model);
 
 }  // namespace attn

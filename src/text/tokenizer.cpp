@@ -1,13 +1,9 @@
 #include "text/tokenizer.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
 #include <queue>
 #include <stdexcept>
-#include <unordered_set>
-
-#include <nlohmann/json.hpp>
 
 #include "text/normalize.h"
 #include "text/utf8.h"
@@ -16,7 +12,7 @@ namespace attn {
 
 namespace {
 
-constexpr std::string_view kMarker = "\xE2\x96\x81";  // U+2581, the word-boundary marker
+constexpr std::string_view kMarker = Tokenizer::kWordMarker;
 constexpr int64_t kMinCharCount = 2;   // rarer characters are left to the byte pieces
 constexpr int64_t kMinPairCount = 2;   // a pair seen once is not worth a piece
 constexpr size_t kMaxCachedUnits = 100000;
@@ -209,35 +205,24 @@ std::unordered_map<std::string, int64_t> count_characters(const std::vector<std:
   return counts;
 }
 
+// "<0x4A>": two upper-case hex digits written by hand (snprintf would pull printf's float formatting into the wasm).
 std::string byte_piece_name(int byte) {
-  char name[8];
-  std::snprintf(name, sizeof name, "<0x%02X>", byte);
-  return name;
+  constexpr char kHexDigits[] = "0123456789ABCDEF";
+  return {'<', '0', 'x', kHexDigits[(byte >> 4) & 0xF], kHexDigits[byte & 0xF], '>'};
 }
 
-[[noreturn]] void fail_json(const std::string& problem) { throw std::runtime_error("tokenizer JSON: " + problem); }
+// FNV-1a: short keys, no need for more. Hashing `b` from the hash of `a` gives the hash of a + b.
+uint32_t piece_hash(std::string_view text, uint32_t hash = 2166136261u) {
+  for (const char byte : text) hash = (hash ^ static_cast<unsigned char>(byte)) * 16777619u;
+  return hash;
+}
 
-std::string in_quotes(const std::string& piece) { return "\"" + piece + "\""; }
-
-// Why a learned piece from JSON is unacceptable, or "" when it is fine.
-std::string piece_problem(const std::string& piece, TokenizerMode mode,
-                          const std::unordered_set<std::string>& base_names) {
-  if (piece.empty()) return "is empty";
-  if (!is_valid_utf8(piece)) return "is not valid UTF-8";
-  if (base_names.count(piece) != 0) return "is the name of a special or byte piece";
-  size_t characters = 0;
-  for (size_t pos = 0; pos < piece.size(); ++characters) {
-    const DecodedChar decoded = decode_utf8_char(piece, pos);
-    if (is_space_char(decoded.code) || is_ignorable_char(decoded.code)) {
-      return "contains whitespace or a control character";
-    }
-    if (mode == TokenizerMode::Bpe && characters > 0 && piece.compare(pos, kMarker.size(), kMarker) == 0) {
-      return "has \"▁\" after its first character";
-    }
-    pos += decoded.length;
-  }
-  if (mode == TokenizerMode::Char && characters != 1) return "is not a single character (char mode)";
-  return "";
+// Puts `id` (spelled `text`, not yet in the table) into the first free slot of its probe sequence.
+void insert_slot(std::vector<int>& table, std::string_view text, int id) {
+  const size_t mask = table.size() - 1;
+  size_t slot = piece_hash(text) & mask;
+  while (table[slot] >= 0) slot = (slot + 1) & mask;
+  table[slot] = id;
 }
 
 }  // namespace
@@ -266,21 +251,61 @@ void Tokenizer::UnitCache::insert(const std::string& unit, const std::vector<int
 
 // ---- vocabulary ----
 
-std::vector<std::string> Tokenizer::base_pieces() {
-  std::vector<std::string> pieces = {"<pad>", "<s>", "</s>"};
-  for (int byte = 0; byte < 256; ++byte) pieces.push_back(byte_piece_name(byte));
+const std::vector<std::string>& Tokenizer::base_pieces() {
+  static const std::vector<std::string> pieces = [] {
+    std::vector<std::string> names = {"<pad>", "<s>", "</s>"};
+    names.reserve(kFirstLearned);
+    for (int byte = 0; byte < 256; ++byte) names.push_back(byte_piece_name(byte));
+    return names;
+  }();
   return pieces;
 }
 
-int Tokenizer::add_piece(const std::string& piece) {
-  const auto [entry, inserted] = piece_ids_.emplace(piece, size());
-  if (inserted) pieces_.push_back(piece);
-  return entry->second;
+int Tokenizer::add_piece(std::string piece) {
+  const int found = find_piece(piece);
+  if (found >= 0) return found;
+  pieces_.push_back(std::move(piece));
+  index_last_piece();
+  return size() - 1;
 }
 
-void Tokenizer::add_merge(int left, int right, int result) {
-  merge_rules_.emplace(pair_key(left, right), MergeRule{static_cast<int>(merges_.size()), result});
-  merges_.emplace_back(pieces_[static_cast<size_t>(left)], pieces_[static_cast<size_t>(right)]);
+int Tokenizer::find_piece(std::string_view prefix, std::string_view suffix) const noexcept {
+  if (piece_slots_.empty()) return -1;
+  const size_t mask = piece_slots_.size() - 1;
+  for (size_t slot = piece_hash(suffix, piece_hash(prefix)) & mask;; slot = (slot + 1) & mask) {
+    const int id = piece_slots_[slot];
+    if (id < 0) return -1;
+    // Only non-throwing comparisons: a call that may throw would need a landing pad in this noexcept function.
+    const std::string& piece = pieces_[static_cast<size_t>(id)];
+    if (piece.size() == prefix.size() + suffix.size() && std::string_view(piece.data(), prefix.size()) == prefix &&
+        std::string_view(piece.data() + prefix.size(), suffix.size()) == suffix) {
+      return id;
+    }
+  }
+}
+
+void Tokenizer::index_last_piece() {
+  const size_t learned = pieces_.size() - kFirstLearned;
+  if (learned * 2 > piece_slots_.size()) {
+    reindex_pieces(learned * 2);  // doubling keeps appends amortized O(1)
+  } else {
+    insert_slot(piece_slots_, pieces_.back(), size() - 1);
+  }
+}
+
+void Tokenizer::reindex_pieces(size_t count) {
+  size_t slots = 16;
+  while (slots < count * 2) slots *= 2;
+  std::vector<int> table(slots, -1);
+  for (int id = kFirstLearned; id < size(); ++id) insert_slot(table, pieces_[static_cast<size_t>(id)], id);
+  piece_slots_ = std::move(table);
+}
+
+bool Tokenizer::add_merge(int left, int right, int result) {
+  const bool added =
+      merge_rules_.emplace(pair_key(left, right), MergeRule{static_cast<int>(merges_.size()), result}).second;
+  if (added) merges_.emplace_back(left, right);
+  return added;
 }
 
 void Tokenizer::check_id(int id) const {
@@ -318,9 +343,8 @@ Tokenizer Tokenizer::learn_bpe(const std::vector<std::string>& sentences, int vo
   for (const auto& [unit, frequency] : units) {
     std::vector<int> unit_symbols;
     for_each_symbol(unit, [&](std::string_view bytes, bool is_marker) {
-      const auto found = is_marker || bytes != kMarker ? tokenizer.piece_ids_.find(std::string(bytes))
-                                                       : tokenizer.piece_ids_.end();
-      unit_symbols.push_back(found == tokenizer.piece_ids_.end() ? -1 : found->second);  // -1: byte fallback
+      // -1: byte fallback
+      unit_symbols.push_back(is_marker || bytes != kMarker ? tokenizer.find_piece(bytes) : -1);
     });
     symbols.push_back(std::move(unit_symbols));
     weights.push_back(frequency);
@@ -336,7 +360,7 @@ Tokenizer Tokenizer::learn_bpe(const std::vector<std::string>& sentences, int vo
     // pair that reappears through such a reuse keeps its first rule.
     const int result = tokenizer.add_piece(tokenizer.pieces_[static_cast<size_t>(left)] +
                                            tokenizer.pieces_[static_cast<size_t>(right)]);
-    if (tokenizer.merge_rules_.count(*best) == 0) tokenizer.add_merge(left, right, result);
+    tokenizer.add_merge(left, right, result);
     merger.merge(*best, result);
   }
   return tokenizer;
@@ -366,9 +390,9 @@ Tokenizer Tokenizer::learn_chars(const std::vector<std::string>& sentences) {
 
 void Tokenizer::append_char_ids(std::string_view character, std::vector<int>& ids) const {
   if (character != kMarker) {  // a literal "▁" must not read back as a space
-    const auto found = piece_ids_.find(std::string(character));
-    if (found != piece_ids_.end()) {
-      ids.push_back(found->second);
+    const int found = find_piece(character);
+    if (found >= 0) {
+      ids.push_back(found);
       return;
     }
   }
@@ -382,8 +406,8 @@ std::vector<int> Tokenizer::encode_unit(std::string_view unit) const {
       append_char_ids(bytes, symbols);
       return;
     }
-    const auto marker = piece_ids_.find(std::string(kMarker));
-    symbols.push_back(marker != piece_ids_.end() ? marker->second : kFirstByte + ' ');
+    const int marker = find_piece(kMarker);
+    symbols.push_back(marker >= 0 ? marker : kFirstByte + ' ');
   });
   while (symbols.size() >= 2) {
     const MergeRule* best = nullptr;
@@ -406,11 +430,11 @@ std::vector<int> Tokenizer::encode(std::string_view text) const {
   const std::string normalized = normalize(text);
   std::vector<int> ids;
   if (mode_ == TokenizerMode::Char) {
-    const auto marker = piece_ids_.find(std::string(kMarker));
+    const int marker = find_piece(kMarker);
     for (size_t pos = 0; pos < normalized.size();) {
       const size_t length = decode_utf8_char(normalized, pos).length;
       if (normalized[pos] == ' ') {
-        ids.push_back(marker != piece_ids_.end() ? marker->second : kFirstByte + ' ');
+        ids.push_back(marker >= 0 ? marker : kFirstByte + ' ');
       } else {
         append_char_ids(std::string_view(normalized).substr(pos, length), ids);
       }
@@ -464,102 +488,6 @@ std::vector<std::string> Tokenizer::display_pieces(const std::vector<int>& ids) 
     shown.push_back(pieces_[static_cast<size_t>(id)]);
   }
   return shown;
-}
-
-// ---- serialization ----
-
-std::string Tokenizer::to_json() const {
-  nlohmann::ordered_json root;
-  root["mode"] = mode_ == TokenizerMode::Bpe ? "bpe" : "char";
-  root["pieces"] = std::vector<std::string>(pieces_.begin() + kFirstLearned, pieces_.end());
-  nlohmann::ordered_json merges = nlohmann::ordered_json::array();
-  for (const auto& [left, right] : merges_) merges.push_back({left, right});
-  root["merges"] = std::move(merges);
-  return root.dump();
-}
-
-Tokenizer Tokenizer::from_json(const std::string& json) {
-  nlohmann::json root;
-  try {
-    root = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::exception& error) {
-    fail_json(std::string("not valid JSON: ") + error.what());
-  }
-  if (!root.is_object()) fail_json("expected an object");
-  for (const auto& field : root.items()) {
-    if (field.key() != "mode" && field.key() != "pieces" && field.key() != "merges") {
-      fail_json("unknown field " + in_quotes(field.key()));
-    }
-  }
-  for (const char* field : {"mode", "pieces", "merges"}) {
-    if (!root.contains(field)) fail_json(std::string("missing field \"") + field + "\"");
-  }
-
-  Tokenizer tokenizer;
-  const nlohmann::json& mode = root["mode"];
-  if (mode == "bpe") {
-    tokenizer.mode_ = TokenizerMode::Bpe;
-  } else if (mode == "char") {
-    tokenizer.mode_ = TokenizerMode::Char;
-  } else {
-    fail_json("\"mode\" must be \"bpe\" or \"char\"");
-  }
-
-  const nlohmann::json& pieces = root["pieces"];
-  if (!pieces.is_array()) fail_json("\"pieces\" must be an array");
-  const std::vector<std::string> base = base_pieces();
-  const std::unordered_set<std::string> base_names(base.begin(), base.end());
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    const std::string where = "pieces[" + std::to_string(i) + "]";
-    if (!pieces[i].is_string()) fail_json(where + " must be a string");
-    const std::string& piece = pieces[i].get_ref<const std::string&>();
-    const std::string problem = piece_problem(piece, tokenizer.mode_, base_names);
-    if (!problem.empty()) fail_json(where + " " + in_quotes(piece) + " " + problem);
-    if (tokenizer.piece_ids_.count(piece) != 0) fail_json(where + " " + in_quotes(piece) + " is a duplicate");
-    tokenizer.add_piece(piece);
-  }
-
-  const nlohmann::json& merges = root["merges"];
-  if (!merges.is_array()) fail_json("\"merges\" must be an array");
-  if (tokenizer.mode_ == TokenizerMode::Char && !merges.empty()) fail_json("\"merges\" must be empty in char mode");
-  // Single characters exist from the start; longer pieces only once the merge that creates them has run.
-  std::vector<bool> available(tokenizer.pieces_.size(), false);
-  for (size_t id = kFirstLearned; id < tokenizer.pieces_.size(); ++id) {
-    available[id] = decode_utf8_char(tokenizer.pieces_[id], 0).length == tokenizer.pieces_[id].size();
-  }
-  for (size_t i = 0; i < merges.size(); ++i) {
-    const std::string where = "merges[" + std::to_string(i) + "]";
-    const nlohmann::json& merge = merges[i];
-    if (!merge.is_array() || merge.size() != 2 || !merge[0].is_string() || !merge[1].is_string()) {
-      fail_json(where + " must be a pair of strings");
-    }
-    int parts[2];
-    for (int side = 0; side < 2; ++side) {
-      const std::string& part = merge[static_cast<size_t>(side)].get_ref<const std::string&>();
-      const auto found = tokenizer.piece_ids_.find(part);
-      if (found == tokenizer.piece_ids_.end()) fail_json(where + ": " + in_quotes(part) + " is not a piece");
-      if (!available[static_cast<size_t>(found->second)]) {
-        fail_json(where + ": " + in_quotes(part) + " is used before the merge that creates it");
-      }
-      parts[side] = found->second;
-    }
-    const std::string merged = tokenizer.pieces_[static_cast<size_t>(parts[0])] +
-                               tokenizer.pieces_[static_cast<size_t>(parts[1])];
-    const auto result = tokenizer.piece_ids_.find(merged);
-    if (result == tokenizer.piece_ids_.end()) fail_json(where + ": result " + in_quotes(merged) + " is not a piece");
-    if (tokenizer.merge_rules_.count(pair_key(parts[0], parts[1])) != 0) {
-      fail_json(where + " repeats an earlier merge");
-    }
-    tokenizer.add_merge(parts[0], parts[1], result->second);
-    available[static_cast<size_t>(result->second)] = true;
-  }
-  for (size_t id = kFirstLearned; id < tokenizer.pieces_.size(); ++id) {
-    if (!available[id]) {
-      fail_json("pieces[" + std::to_string(id - kFirstLearned) + "] " + in_quotes(tokenizer.pieces_[id]) +
-                " is neither a single character nor the result of a merge");
-    }
-  }
-  return tokenizer;
 }
 
 }  // namespace attn

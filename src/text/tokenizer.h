@@ -33,6 +33,7 @@ class Tokenizer {
   static constexpr int kEos = 2;
   static constexpr int kFirstByte = 3;     // id of <0x00>
   static constexpr int kFirstLearned = 259;  // first id after the byte pieces
+  static constexpr std::string_view kWordMarker = "\xE2\x96\x81";  // "▁" (U+2581)
 
   Tokenizer() = default;
 
@@ -83,10 +84,20 @@ class Tokenizer {
   };
 
   // <pad>, <s>, </s> and the 256 byte pieces.
-  static std::vector<std::string> base_pieces();
+  static const std::vector<std::string>& base_pieces();
   // Registers a learned piece (appends it unless it exists) and returns its id.
-  int add_piece(const std::string& piece);
-  void add_merge(int left, int right, int result);
+  int add_piece(std::string piece);
+  // Id of the learned piece spelled prefix + suffix, or -1.
+  int find_piece(std::string_view prefix, std::string_view suffix = {}) const noexcept;
+  // Adds the last piece of pieces_ (not yet indexed) to the piece index, growing it when needed.
+  void index_last_piece();
+  // Sizes the piece index for `count` learned pieces and indexes those present.
+  void reindex_pieces(size_t count);
+  // Adds the rule for merging (left, right) into `result`; false (and nothing added) when the pair has one.
+  bool add_merge(int left, int right, int result);
+  // from_json's per-item checks (tokenizer_json.cpp); `available` is scratch space owned by the caller.
+  void add_json_pieces(std::vector<std::string>& pieces);
+  void add_json_merges(const std::vector<std::pair<std::string, std::string>>& merges, std::vector<bool>& available);
   // Ids for one character: its piece, or its UTF-8 bytes.
   void append_char_ids(std::string_view character, std::vector<int>& ids) const;
   // BPE encoding of one unit; `unit` starts with a space when it carries the marker.
@@ -95,8 +106,11 @@ class Tokenizer {
 
   TokenizerMode mode_ = TokenizerMode::Bpe;
   std::vector<std::string> pieces_ = base_pieces();
-  std::vector<std::pair<std::string, std::string>> merges_;  // in rank order
-  std::unordered_map<std::string, int> piece_ids_;  // learned pieces only
+  std::vector<std::pair<int, int>> merges_;  // (left id, right id), in rank order
+  // Learned piece ids by spelling: open addressing with linear probing over a power-of-two table kept at most
+  // half full; -1 marks a free slot. Keys are read from pieces_, so no piece is stored twice and lookups take
+  // a string_view.
+  std::vector<int> piece_slots_;
   std::unordered_map<uint64_t, MergeRule> merge_rules_;  // key: left id << 32 | right id
   mutable UnitCache unit_cache_;
 };

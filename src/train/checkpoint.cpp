@@ -163,6 +163,11 @@ Checkpoint parse_checkpoint(const uint8_t* bytes, size_t size) {
 
 void write_file_durably(const std::string& path, const std::vector<uint8_t>& bytes) {
   const std::string temp = path + ".tmp";
+  // On failure the partial temporary file goes too: on a full disk it would only hold on to the space.
+  const auto fail = [&](const std::string& what, int error_number) {
+    ::unlink(temp.c_str());
+    throw std::runtime_error(what + ": " + std::strerror(error_number));
+  };
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) throw std::runtime_error("cannot create '" + temp + "': " + std::strerror(errno));
   size_t written = 0;
@@ -170,16 +175,19 @@ void write_file_durably(const std::string& path, const std::vector<uint8_t>& byt
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      const std::string reason = std::strerror(errno);
+      const int error_number = n < 0 ? errno : EIO;
       ::close(fd);
-      throw std::runtime_error("cannot write '" + temp + "': " + reason);
+      fail("cannot write '" + temp + "'", error_number);
     }
     written += size_t(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0)
-    throw std::runtime_error("cannot flush '" + temp + "': " + std::strerror(errno));
-  if (std::rename(temp.c_str(), path.c_str()) != 0)
-    throw std::runtime_error("cannot rename '" + temp + "' to '" + path + "': " + std::strerror(errno));
+  if (::fsync(fd) != 0) {
+    const int error_number = errno;
+    ::close(fd);
+    fail("cannot flush '" + temp + "'", error_number);
+  }
+  if (::close(fd) != 0) fail("cannot flush '" + temp + "'", errno);
+  if (std::rename(temp.c_str(), path.c_str()) != 0) fail("cannot rename '" + temp + "' to '" + path + "'", errno);
   const size_t slash = path.find_last_of('/');
   const std::string directory = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   const int dir_fd = ::open(directory.c_str(), O_RDONLY);

@@ -322,9 +322,11 @@ TrainSummary train(const TrainOptions& o, const Checkpoint* resume, std::FILE* l
     return o.patience > 0 && p.evaluations_without_improvement >= o.patience;
   };
 
-  g_stop_requested = 0;
+  // A stop requested while the data and vocabularies were being prepared is honoured here, before the first step;
+  // consuming it lets a later train() in the same process start afresh.
   while (true) {
     if (g_stop_requested) {
+      g_stop_requested = 0;
       summary.interrupted = true;
       summary.stop_reason = "interrupted";
       break;

@@ -44,6 +44,50 @@ function readMatrix(page, index = 0) {
   }, index);
 }
 
+// Every text of a matrix picture (labels, corner captions, legend; not the numbers in the cells) as drawn: the four
+// corners of its (possibly rotated) box in page coordinates, plus the picture's bounds.
+function labelGeometry(page, index = 0) {
+  return page.evaluate((i) => {
+    const svg = document.querySelectorAll('#results alignment-matrix')[i].shadowRoot.querySelector('svg');
+    const frame = svg.getBoundingClientRect();
+    const labels = [...svg.querySelectorAll('text')].filter((text) => !text.closest('.values')).map((text) => {
+      const box = text.getBBox(), toPage = text.getScreenCTM();
+      const corners = [[box.x, box.y], [box.x + box.width, box.y], [box.x + box.width, box.y + box.height], [box.x, box.y + box.height]]
+        .map(([x, y]) => new DOMPoint(x, y).matrixTransform(toPage)).map((point) => [point.x, point.y]);
+      return { text: text.textContent, corners };
+    });
+    return { frame: { left: frame.left, top: frame.top, right: frame.right, bottom: frame.bottom }, labels };
+  }, index);
+}
+
+// Separating-axis test for two convex quadrilaterals; boxes that merely touch (by under half a pixel) do not count.
+function boxesOverlap(a, b) {
+  for (const polygon of [a, b]) {
+    for (let k = 0; k < 4; k++) {
+      const [x1, y1] = polygon[k], [x2, y2] = polygon[(k + 1) % 4];
+      const length = Math.hypot(x2 - x1, y2 - y1);
+      const project = (points) => points.map(([x, y]) => (x * (y1 - y2) + y * (x2 - x1)) / length);
+      const pa = project(a), pb = project(b);
+      if (Math.min(...pa) >= Math.max(...pb) - 0.5 || Math.min(...pb) >= Math.max(...pa) - 0.5) return false;
+    }
+  }
+  return true;
+}
+
+// Nothing cut off at the picture's edges, no two texts on top of each other.
+async function assertLabelsReadable(page, index, what) {
+  const { frame, labels } = await labelGeometry(page, index);
+  assert.ok(labels.length > 0, `${what}: no labels`);
+  const outside = labels.filter(({ corners }) => corners.some(([x, y]) =>
+    x < frame.left - 0.5 || x > frame.right + 0.5 || y < frame.top - 0.5 || y > frame.bottom + 0.5));
+  assert.deepEqual(outside.map((label) => label.text), [], `${what}: labels cut off at the picture's edge`);
+  const clashes = [];
+  labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => {
+    if (boxesOverlap(a.corners, b.corners)) clashes.push(`${a.text} / ${b.text}`);
+  }));
+  assert.deepEqual(clashes, [], `${what}: overlapping labels`);
+}
+
 function assertRowsSumToOne(attention, what) {
   attention.forEach((row, r) => {
     const sum = row.reduce((a, b) => a + b, 0);
@@ -102,7 +146,7 @@ describe('demo page', () => {
     assert.equal(await page.locator('#model-select').isDisabled(), true);
   });
 
-  it('loads the default model with progress and info, then translates the example within a second', async (t) => {
+  it('loads the default model with progress and info, then translates the example', async (t) => {
     if (!defaultModel) return t.skip(NO_MODEL);
     await page.goto(`${server.url}index.html`);
     await page.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
@@ -117,11 +161,61 @@ describe('demo page', () => {
     assert.ok(progress.some(([value, max]) => value === modelBytes && max === modelBytes), `progress ${JSON.stringify(progress.slice(-3))} never reached ${modelBytes} bytes`);
     assert.equal(await page.locator('#model-error').isHidden(), true, await page.locator('#model-error').innerText());
     assert.ok(await page.locator('#examples .chip', { hasText: defaultModel.examples[0] }).count() === 1, 'example sentences are offered');
-    await mkdir(artifactsDir, { recursive: true });
-    await writeFile(join(artifactsDir, 'timings.json'), `${JSON.stringify({ model: defaultModel.id, firstTranslationMs }, null, 1)}\n`);
-    console.log(`# page load → first translation: ${firstTranslationMs} ms (${defaultModel.id})`);
-    assert.ok(firstTranslationMs > 0 && firstTranslationMs < 5000, `first translation after ${firstTranslationMs} ms`);
+    assert.ok(firstTranslationMs > 0, `first translation after ${firstTranslationMs} ms`);
     await page.screenshot({ path: join(artifactsDir, 'page-light.png'), fullPage: true });
+  });
+
+  // A measurement, not a check of speed: the machine running the tests may be busy. Each load is a fresh context,
+  // so nothing is reused from the previous one (the test server also forbids caching).
+  it('measures page load → first translation over 5 loads, with its phases', async (t) => {
+    if (!defaultModel) return t.skip(NO_MODEL);
+    const loads = [];
+    for (let i = 0; i < 5; i++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const fresh = await context.newPage();
+      allProblems.push(...watchPage(fresh));
+      await fresh.goto(`${server.url}index.html`);
+      await fresh.waitForFunction(() => document.documentElement.dataset.firstTranslationMs, null, { timeout: 30_000 });
+      // Milliseconds since navigation start.
+      loads.push(await fresh.evaluate((modelFile) => {
+        const mark = (name) => performance.getEntriesByName(name, 'mark')[0]?.startTime;
+        // The model's GET (index.html preloads it, so it may start before the page asks for it).
+        const model = performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith(modelFile)).pop();
+        return {
+          htmlReceived: performance.getEntriesByType('navigation')[0]?.responseEnd,
+          loadRequested: mark('model-load-start'), downloadStart: model?.startTime, downloaded: model?.responseEnd,
+          modelReady: mark('model-ready'), firstTranslation: mark('first-translation'),
+          total: Number(document.documentElement.dataset.firstTranslationMs),
+        };
+      }, defaultModel.file));
+      await context.close();
+    }
+    for (const load of loads) {
+      for (const [name, value] of Object.entries(load)) assert.ok(Number.isFinite(value) && value > 0, `${name}: ${value}`);
+      const order = ['htmlReceived', 'loadRequested', 'modelReady', 'firstTranslation'];
+      order.slice(1).forEach((name, i) => assert.ok(load[order[i]] <= load[name], JSON.stringify(load)));
+      assert.ok(load.downloadStart <= load.downloaded && load.downloaded <= load.modelReady, JSON.stringify(load));
+    }
+    const median = (values) => Math.round([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]);
+    const medianOf = (pick) => median(loads.map(pick));
+    const summary = {
+      model: defaultModel.id,
+      firstTranslationMs: medianOf((load) => load.total),
+      eachLoadMs: loads.map((load) => Math.round(load.total)),
+      // Medians. The model downloads while the page starts; the engine starts once both are done.
+      phasesMs: {
+        navigationToHtml: medianOf((load) => load.htmlReceived),  // the browser's own start-up
+        htmlToLoadRequest: medianOf((load) => load.loadRequested - load.htmlReceived),  // scripts, models.json
+        modelDownload: medianOf((load) => load.downloaded - load.downloadStart),
+        downloadWaitAfterRequest: medianOf((load) => Math.max(0, load.downloaded - load.loadRequested)),
+        engineStartAndModelLoad: medianOf((load) => load.modelReady - Math.max(load.downloaded, load.loadRequested)),
+        firstTranslate: medianOf((load) => load.firstTranslation - load.modelReady),
+      },
+    };
+    await mkdir(artifactsDir, { recursive: true });
+    await writeFile(join(artifactsDir, 'timings.json'), `${JSON.stringify(summary, null, 1)}\n`);
+    console.log(`page load → first translation (${defaultModel.id}), median of 5: ${summary.firstTranslationMs} ms; `
+      + `loads ${summary.eachLoadMs.join(', ')} ms; phases ${JSON.stringify(summary.phasesMs)}`);
   });
 
   it('translates typed text like the engine does, one |target|×|source| matrix per sentence', async (t) => {
@@ -147,6 +241,35 @@ describe('demo page', () => {
       assert.equal(matrix.rowLabels, sentence.targetTokens.length);
       assert.equal(matrix.colLabels, sentence.sourceTokens.length);
       assertRowsSumToOne(matrix.data.attention, `sentence ${i}`);
+      await assertLabelsReadable(page, i, `sentence ${i}`);
+    }
+  });
+
+  it('draws every label in full and apart: short and 15-word sentences, pieces and words, 360 px, dark', async (t) => {
+    if (!defaultModel) return t.skip(NO_MODEL);
+    const sentences = defaultModel.id === 'fr-en'
+      ? { jane: "Jane visite l'Afrique en septembre.",
+          long: 'Le petit chat noir de ma voisine dort tous les après-midi sur le canapé rouge.' }  // 15 words
+      : { first: defaultModel.examples[0], last: defaultModel.examples[defaultModel.examples.length - 1] };
+    for (const [width, scheme] of [[1280, 'light'], [360, 'dark']]) {
+      const view = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
+      allProblems.push(...watchPage(view));
+      await view.goto(`${server.url}index.html`);
+      await view.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+      for (const [name, sentence] of Object.entries(sentences)) {
+        for (const merged of [false, true]) {
+          await view.locator('#merge').setChecked(merged);
+          await view.locator('#input').fill(sentence);
+          await view.mouse.move(0, 0);  // no hover highlight in the pictures
+          await view.waitForFunction((text) => document.querySelector('.sentence-title')?.textContent === text
+            && document.querySelector('#results').getAttribute('aria-busy') === 'false', sentence, { timeout: 20_000 });
+          const what = `${name}${merged ? ', words' : ''}, ${width} px ${scheme}`;
+          await assertLabelsReadable(view, 0, what);
+          await view.locator('#results alignment-matrix').first()
+            .screenshot({ path: join(artifactsDir, `matrix-${name}${merged ? '-words' : ''}-${width}-${scheme}.png`) });
+        }
+      }
+      await view.close();
     }
   });
 
@@ -308,6 +431,90 @@ describe('demo page', () => {
     assert.equal(await page.locator('#model-select').inputValue(), 'custom');
   });
 
+  it('shows an inline error and keeps working when a model URL answers 404 or HTML, or a file is empty', async (t) => {
+    if (!defaultModel) return t.skip(NO_MODEL);
+    // Bundled entries whose files fail the way misconfigured servers fail. The HEAD probe succeeds for all of them,
+    // so they are listed and only fail when loaded.
+    const fakes = [
+      { id: 'gone', label: 'Gone model', file: 'models/gone.safetensors', reason: /HTTP 404/,
+        answer: (method) => (method === 'HEAD' ? { status: 200 } : { status: 404, contentType: 'text/plain', body: 'not found' }) },
+      { id: 'spa', label: 'Index page', file: 'models/spa.safetensors', reason: /not a model file \(the server sent text\/html/,
+        answer: () => ({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>Home</title><p>Welcome</p>' }) },
+      { id: 'mislabelled', label: 'Mislabelled page', file: 'models/mislabelled.safetensors', reason: /not a model file \(it looks like HTML\)/,
+        answer: () => ({ status: 200, contentType: 'application/octet-stream', body: '\n  <!DOCTYPE html><html><body>Moved</body></html>' }) },
+    ];
+    const entries = JSON.parse(await readFile(join(webRoot, 'models.json'), 'utf8'));
+    const broken = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const brokenProblems = watchPage(broken);
+    const listed = [...entries, ...fakes.map(({ id, label, file }) => ({ id, label, file, examples: [] }))];
+    await broken.route('**/models.json', (route) => route.fulfill({ json: listed }));
+    for (const fake of fakes) {
+      await broken.route(`**/${fake.file}`, (route) => route.fulfill({ body: '', ...fake.answer(route.request().method()) }));
+    }
+    await broken.goto(`${server.url}index.html`);
+    await broken.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+    const error = broken.locator('#model-error');
+    const stillTranslates = async (sentence) => {
+      await broken.locator('#input').fill(sentence);
+      // (The first card's title holds the start of the text, whether it is one sentence or several.)
+      await broken.waitForFunction((start) => document.querySelector('.sentence-title')?.textContent.includes(start)
+        && document.querySelector('#results').getAttribute('aria-busy') === 'false', sentence.slice(0, 12), { timeout: 20_000 });
+      assert.ok((await broken.locator('#translation').innerText()).length > 0);
+    };
+
+    for (const [index, fake] of fakes.entries()) {
+      await broken.locator('#model-select').selectOption(fake.id);
+      await error.waitFor({ state: 'visible', timeout: 10_000 });
+      const message = await error.innerText();
+      assert.ok(message.startsWith(`Could not load ${fake.label}:`), message);
+      assert.match(message, fake.reason);
+      assert.ok(message.endsWith(`Still using ${defaultModel.label}.`), message);
+      assert.equal(await broken.locator('#model-select').inputValue(), defaultModel.id, 'the select shows the model in use');
+      if (index === 0) await broken.screenshot({ path: join(artifactsDir, 'page-model-404.png') });
+      await stillTranslates(defaultModel.examples[index + 1]);
+      assert.equal(await error.isHidden(), true, 'a successful translation clears the error');
+    }
+
+    await broken.locator('#model-file').setInputFiles({ name: 'empty.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.alloc(0) });
+    await error.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await error.innerText(), /^Could not load empty\.safetensors: .*too short/);
+    assert.equal(await broken.locator('#model-select').inputValue(), defaultModel.id);
+    assert.equal(await broken.locator('#model-select option[value="custom"]').count(), 0, 'the failed file is not offered');
+    await stillTranslates(defaultModel.examples[0]);
+    await broken.close();
+
+    // The only console errors are the browser's report of the 404.
+    const unexpected = brokenProblems.filter((problem) => !(problem.includes('404') && problem.includes('gone.safetensors')));
+    assert.deepEqual(unexpected, []);
+  });
+
+  it('offers only deployed models: falls back to the next one when the default is missing, explains when none is', async (t) => {
+    if (!defaultModel) return t.skip(NO_MODEL);
+    const missing = { id: 'missing', label: 'Missing model', file: 'models/missing.safetensors', examples: ['Bonjour.'] };
+    const cases = [
+      { name: 'default missing', list: [missing, defaultModel], expectedOption: defaultModel.id },
+      { name: 'none deployed', list: [missing, { ...missing, id: 'missing-too', file: 'models/missing-too.safetensors' }], expectedOption: '' },
+    ];
+    for (const { name, list, expectedOption } of cases) {
+      const view = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const viewProblems = watchPage(view);
+      await view.route('**/models.json', (route) => route.fulfill({ json: list }));
+      await view.goto(`${server.url}index.html`);
+      const select = view.locator('#model-select');
+      if (expectedOption) {
+        await view.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+        assert.equal(await view.locator('#model-error').isHidden(), true, `${name}: ${await view.locator('#model-error').innerText()}`);
+        assert.deepEqual(await select.locator('option').evaluateAll((options) => options.map((option) => option.value)), [expectedOption], name);
+      } else {
+        await view.locator('#model-error', { hasText: 'No bundled model' }).waitFor({ timeout: 20_000 });
+        assert.equal(await select.isDisabled(), true, name);
+      }
+      await view.close();
+      const unexpected = viewProblems.filter((problem) => !(problem.includes('404') && /missing(-too)?\.safetensors/.test(problem)));
+      assert.deepEqual(unexpected, [], name);
+    }
+  });
+
   it('translates human dates to ISO with the date model', async (t) => {
     const dates = models.find((model) => model.id === 'dates');
     if (!dates) return t.skip('the date model is not deployed');
@@ -319,6 +526,7 @@ describe('demo page', () => {
     assert.equal(await page.locator('.sentence-title').innerText(), 'Monday, March 5, 1979');
     const matrix = await readMatrix(page, 0);
     assert.equal(matrix.cells, matrix.data.source_tokens.length * matrix.data.target_tokens.length);
+    await assertLabelsReadable(page, 0, 'dates');
     await page.screenshot({ path: join(artifactsDir, 'page-dates.png'), fullPage: true });
   });
 

@@ -8,6 +8,7 @@
 #include "model/model_file.h"
 #include "support/run_command.h"
 #include "support/tiny_model.h"
+#include "text/utf8.h"
 
 using namespace attn;
 using namespace attn::testing;
@@ -132,4 +133,112 @@ TEST_CASE("init writes a random model from a config and two vocabularies", "[cli
   const auto bad = run_cli("init --config " + dir.path("bad.json") + files + " " + dir.path("x.safetensors"));
   REQUIRE(bad.exit_code == 1);
   REQUIRE(bad.err.find("hidden_dim") != std::string::npos);
+}
+
+// ---- hostile input on stdin (the fixture model: real BPE vocabularies, fast) ----
+
+namespace {
+
+const std::string kFixture = ATTN_SOURCE_DIR "/tests/fixtures/tiny.safetensors";
+
+template <size_t N>
+std::string bytes_of(const char (&literal)[N]) {
+  return std::string(literal, N - 1);
+}
+
+std::vector<std::string> output_lines(const std::string& out) {
+  std::vector<std::string> lines;
+  std::istringstream stream(out);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("translate turns hostile bytes on stdin into exactly one valid UTF-8 line per input line",
+          "[cli][hardening]") {
+  std::string long_word;
+  while (long_word.size() < 5000) long_word += "anticonstitutionnellement";
+  long_word.resize(5000);
+  const std::vector<std::string> lines = {
+      bytes_of("Tom \xFF\xFE a \xC0\xAF 19 ans \xE2\x82."),             // invalid bytes, an overlong, a cut sequence
+      bytes_of("Il \xED\xA0\x80 est \xED\xA0\xBD\xED\xB8\x80 ici."),     // lone surrogates, a CESU-8 pair
+      bytes_of("Tom\0 a\x01 19\x1B[0m ans\x7F."),                        // NUL and controls
+      "مرحبا بالعالم. שלום עולם.",                                      // right to left
+      "中文 😀 𠀀 \U000E0001 \U000F0000 \U0010FFFF \uFFFE.",             // every plane, noncharacters
+      "私は学生です。Привет, мир! Ich heiße Jürgen.",                     // other languages
+      "Je suis là.\r",                                                  // CRLF
+      "",
+      long_word,                                                       // a 5,000-character word
+  };
+  std::string input;
+  for (const std::string& line : lines) input += line + "\n";
+  input += "Dernière ligne sans fin de ligne.";
+  const size_t expected_lines = lines.size() + 1;
+
+  const auto text = run_cli("translate -m " + kFixture + " --beam 1", input);
+  INFO(text.err);
+  REQUIRE(text.exit_code == 0);
+  CHECK(is_valid_utf8(text.out));
+  CHECK(output_lines(text.out).size() == expected_lines);
+  CHECK(output_lines(text.out)[7].empty());  // the empty line stays empty
+
+  const auto as_json = run_cli("translate -m " + kFixture + " --beam 1 --json", input);
+  REQUIRE(as_json.exit_code == 0);
+  CHECK(is_valid_utf8(as_json.out));
+  const std::vector<std::string> json_lines = output_lines(as_json.out);
+  REQUIRE(json_lines.size() == expected_lines);
+  for (const std::string& line : json_lines) {
+    const auto object = nlohmann::json::parse(line);
+    for (const auto& sentence : object["sentences"]) {
+      CHECK(sentence["source"].get<std::string>().size() <= 400);
+      CHECK(sentence["attention"].size() == sentence["target_tokens"].size());
+    }
+  }
+  const auto surrogates = nlohmann::json::parse(json_lines[1]);
+  CHECK(surrogates["sentences"][0]["source"].get<std::string>().find("\uFFFD") != std::string::npos);
+  CHECK(surrogates["sentences"][0]["source"].get<std::string>().find("😀") == std::string::npos);
+  const auto word = nlohmann::json::parse(json_lines[8]);
+  REQUIRE(word["sentences"].size() == 13);  // 12 × 400 bytes + 200
+  std::string pieces;
+  for (const auto& sentence : word["sentences"]) pieces += sentence["source"].get<std::string>();
+  CHECK(pieces == long_word);
+}
+
+TEST_CASE("translate handles a 1 MB line: one output line, valid UTF-8", "[cli][hardening][large]") {
+  std::string paragraph;
+  for (int i = 0; paragraph.size() < (1u << 20); ++i)
+    paragraph += "Tom a " + std::to_string(i % 100) + " ans. Il est là, dit-il " + std::to_string(i) + " ";
+  const auto result = run_cli("translate -m " + kFixture + " --beam 1", paragraph + "\nFin.\n");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(is_valid_utf8(result.out));
+  const std::vector<std::string> lines = output_lines(result.out);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].size() > 1000);
+}
+
+TEST_CASE("translate --json stays linear in the line's length: no line-wide matrix for many sentences",
+          "[cli][hardening]") {
+  std::string few, many;
+  for (int i = 0; i < 3; ++i) few += "Tom a " + std::to_string(i) + " ans. ";
+  for (int i = 0; i < 2000; ++i) many += "Tom a " + std::to_string(i) + " ans. ";
+  const auto result = run_cli("translate -m " + kFixture + " --beam 1 --json", few + "\n" + many + "\n");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const std::vector<std::string> lines = output_lines(result.out);
+  REQUIRE(lines.size() == 2);
+  const auto small = nlohmann::json::parse(lines[0]);
+  CHECK(small["attention"].size() == small["target_tokens"].size());
+  const auto large = nlohmann::json::parse(lines[1]);
+  CHECK(large["sentences"].size() == 2000);
+  CHECK(large["attention"].is_null());
+  size_t per_sentence_bytes = 0, malformed = 0;
+  for (const auto& sentence : large["sentences"]) {
+    per_sentence_bytes += sentence.dump().size();
+    malformed += sentence["attention"].size() != sentence["target_tokens"].size();
+  }
+  CHECK(malformed == 0);
+  // Linear: little beyond the per-sentence objects, not 2000 × 2000 blocks of zeros.
+  CHECK(lines[1].size() < 2 * per_sentence_bytes);
 }

@@ -7,8 +7,10 @@
 #include <stdexcept>
 
 #include "format/safetensors.h"
+#include "model/forward.h"
 #include "model/init.h"
 #include "model/model_file.h"
+#include "support/tiny_model.h"
 
 using namespace attn;
 using Catch::Matchers::Contains;
@@ -401,4 +403,49 @@ TEST_CASE("model file: saving refuses models it could not load back", "[model_fi
   model = small_model(false);
   model.config.src_vocab += 1;
   REQUIRE_THROWS_AS(save_model(model), std::invalid_argument);
+}
+
+TEST_CASE("model file: dequantizing an int8 model gives an F32 file with the same weights and logits",
+          "[model_file]") {
+  const Model int8 = quantize(testing::tiny_model());
+  const std::vector<uint8_t> bytes = save_model(dequantize(int8));
+  const Model f32 = load(bytes);
+  REQUIRE(!f32.is_int8());
+  REQUIRE(f32.info == int8.info);
+  REQUIRE(f32.parameter_count() == int8.parameter_count());
+
+  size_t matrices = 0;
+  f32.params.for_each(false, [&](const std::string& name, const Tensor& tensor) {
+    INFO(name);
+    const Tensor* source = nullptr;
+    int8.params.for_each(false, [&](const std::string& other, const Tensor& t) {
+      if (other == name) source = &t;
+    });
+    REQUIRE(source != nullptr);
+    REQUIRE(!tensor.is_int8());
+    if (tensor.shape.size() == 1) {
+      REQUIRE(tensor.f32 == source->f32);
+      return;
+    }
+    ++matrices;
+    REQUIRE(tensor.f32.size() == source->i8.size());
+    const size_t cols = static_cast<size_t>(tensor.cols());
+    for (size_t i = 0; i < tensor.f32.size(); ++i)
+      REQUIRE(tensor.f32[i] == source->scale[i / cols] * static_cast<float>(source->i8[i]));
+  });
+  REQUIRE(matrices == 13);
+
+  // Both files are one network: the int8 kernels and the F32 kernels agree up to float summation order.
+  const std::vector<int> src = testing::source_ids(int8, "Jane visite l'Afrique en septembre.");
+  std::vector<int> tgt = f32.tgt_tokenizer.encode("Jane visits Africa in September.");
+  tgt.push_back(Tokenizer::kEos);
+  const TeacherForced from_int8 = teacher_forced(int8, src, tgt);
+  const TeacherForced from_f32 = teacher_forced(f32, src, tgt);
+  REQUIRE(from_f32.logits.size() == from_int8.logits.size());
+  for (size_t i = 0; i < from_f32.logits.size(); ++i)
+    REQUIRE(from_f32.logits[i] == Approx(from_int8.logits[i]).margin(1e-4).epsilon(1e-4));
+  for (size_t i = 0; i < from_f32.attention.size(); ++i)
+    REQUIRE(from_f32.attention[i] == Approx(from_int8.attention[i]).margin(1e-5));
+
+  REQUIRE_THROWS_WITH(dequantize(f32), Contains("already F32"));
 }

@@ -233,6 +233,24 @@ TEST_CASE("tokenizer: from_json names each problem", "[tokenizer]") {
        "merges[0]: \"ab\" is used before the merge that creates it"},
       {R"({"mode":"bpe","pieces":["a","b","ab"],"merges":[["a","b"],["a","b"]]})", "merges[1] repeats"},
       {R"({"mode":"bpe","pieces":["a","b","ab"],"merges":[]})", "pieces[2] \"ab\" is neither"},
+      {R"({"mode":"bpe","mode":"bpe","pieces":[],"merges":[]})", "duplicate field \"mode\""},
+      {R"({"mode":"bpe","pieces":[],"merges":[[]]})", "merges[0] must be a pair of strings"},
+      {R"({"mode":"bpe","pieces":["a","b","ab"],"merges":[["a","b","ab"]]})", "merges[0] must be a pair of strings"},
+      {"{\"mode\":\"bpe\",\"pieces\":[\"\\u00e9\",\"\xC3\xA9\"],\"merges\":[]}",
+       "pieces[1] \"\xC3\xA9\" is a duplicate"},
+      {R"({"mode":"bpe","pieces":["a\u0000"],"merges":[]})", "pieces[0] \"a\\u0000\" contains whitespace or a control"},
+      // Malformed JSON, wherever it is.
+      {R"({"mode":"bpe","pieces":[],"merges":[]} x)", "not valid JSON"},
+      {R"({"mode":"bpe","pieces":[],"merges":[],})", "not valid JSON"},
+      {R"({"mode":"bpe" "pieces":[],"merges":[]})", "not valid JSON"},
+      {R"({"mode":"bpe","pieces":["a\q"],"merges":[]})", "not valid JSON"},
+      {R"({"mode":"bpe","pieces":["\u12"],"merges":[]})", "not valid JSON"},
+      {R"({"mode":"bpe","pieces":["\ud800"],"merges":[]})", "not valid JSON"},
+      {R"({"mode":"bpe","pieces":["\udc00\ud800"],"merges":[]})", "not valid JSON"},
+      {"{\"mode\":\"bpe\",\"pieces\":[\"a\tb\"],\"merges\":[]}", "not valid JSON"},  // a raw tab in a string
+      {"{\"mode\":\"bpe\",\"pieces\":[\"\xC3\x28\"],\"merges\":[]}", "not valid JSON"},   // ill-formed UTF-8
+      {R"({"mode":"bpe","pieces":["a)", "not valid JSON"},
+      {"", "not valid JSON"},
   };
   for (const Case& c : cases) {
     INFO("json: " << c.json);
@@ -243,6 +261,26 @@ TEST_CASE("tokenizer: from_json names each problem", "[tokenizer]") {
   CHECK(Tokenizer::from_json(R"({"mode":"bpe","pieces":[],"merges":[]})").size() == Tokenizer::kFirstLearned);
   CHECK(Tokenizer::from_json(R"({"mode":"bpe","pieces":["a","b","ab"],"merges":[["a","b"]]})").size() ==
         Tokenizer::kFirstLearned + 3);
+}
+
+TEST_CASE("tokenizer: from_json reads any JSON spelling of the document", "[tokenizer]") {
+  // Whitespace everywhere, fields in another order, escapes (\u00e9 is "é", the surrogate pair is U+1F600).
+  const Tokenizer tokenizer = Tokenizer::from_json(
+      " {\n\t\"merges\" : [ [ \"a\" , \"\\u0062\" ] ] ,\r\n \"pieces\" : [\"a\", \"b\", \"ab\", \"\\u00e9\", "
+      "\"\\ud83d\\ude00\", \"\\\"\"], \"mode\" : \"bpe\" } ");
+  REQUIRE(tokenizer.size() == Tokenizer::kFirstLearned + 6);
+  CHECK(tokenizer.piece(Tokenizer::kFirstLearned + 3) == "\xC3\xA9");
+  CHECK(tokenizer.piece(Tokenizer::kFirstLearned + 4) == "\xF0\x9F\x98\x80");
+  CHECK(tokenizer.piece(Tokenizer::kFirstLearned + 5) == "\"");
+  // (No "▁" piece: the word-start marker falls back to the byte piece of a space.)
+  CHECK(tokenizer.encode("ab") == std::vector<int>{Tokenizer::kFirstByte + ' ', Tokenizer::kFirstLearned + 2});
+  CHECK(tokenizer.encode("\xC3\xA9") == std::vector<int>{Tokenizer::kFirstByte + ' ', Tokenizer::kFirstLearned + 3});
+}
+
+TEST_CASE("tokenizer: byte pieces are named <0xHH>", "[tokenizer]") {
+  const Tokenizer tokenizer;
+  CHECK(tokenizer.display_pieces({Tokenizer::kFirstByte, Tokenizer::kFirstByte + 0x4A, Tokenizer::kFirstByte + 0xFF}) ==
+        Strings{"<0x00>", "<0x4A>", "<0xFF>"});
 }
 
 TEST_CASE("tokenizer: from_json survives deep nesting and huge input", "[tokenizer]") {

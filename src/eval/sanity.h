@@ -1,0 +1,21 @@
+// Checks for broken translations that a corpus score averages away: an empty output, a phrase looping, and a name
+// or number that should have been carried over from the source but was dropped or changed.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attn {
+
+// Returns one line per problem found (empty when the hypothesis is sane):
+// - "empty output" when the source has text but the hypothesis has none;
+// - "repetition: <words>" when 1 to 4 words repeat three times in a row and no reference repeats them so;
+// - "missing: <word>" for a source word holding a digit or starting with a capital (Tom, Mary, 19, 2:30) that every
+//   reference carries over verbatim but the hypothesis lacks. Requiring every reference keeps words that translate
+//   (Londres → London) or that some translator spelled out (19 → nineteen) out of the check.
+// Words are maximal runs of letters, digits and inner ':' '.' ',' (so "2:30" and "3.5" stay whole).
+std::vector<std::string> sanity_problems(std::string_view source, std::string_view hypothesis,
+                                         const std::vector<std::string>& references);
+
+}  // namespace attn
