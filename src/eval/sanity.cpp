@@ -46,17 +46,15 @@ bool must_carry_over(const std::string& word) {
   return has_digit || std::isupper(static_cast<unsigned char>(word[0]));
 }
 
-// The first run of `span` words (1..4) that occurs three times in a row, joined by spaces; empty if none.
-std::string tripled_phrase(const std::vector<std::string>& words) {
+// The first run of 1..4 words that occurs three times in a row, tripled (e.g. {"no", "no", "no"}); empty if none.
+std::vector<std::string> tripled_run(const std::vector<std::string>& words) {
   for (size_t span = 1; span <= 4; ++span) {
     for (size_t start = 0; start + 3 * span <= words.size(); ++start) {
       const auto first = words.begin() + static_cast<std::ptrdiff_t>(start);
       const auto second = first + static_cast<std::ptrdiff_t>(span);
       const auto third = second + static_cast<std::ptrdiff_t>(span);
       if (std::equal(first, second, second) && std::equal(first, second, third)) {
-        std::string phrase;
-        for (auto it = first; it != second; ++it) phrase += (phrase.empty() ? "" : " ") + *it;
-        return phrase;
+        return {first, third + static_cast<std::ptrdiff_t>(span)};
       }
     }
   }
@@ -71,11 +69,16 @@ std::vector<std::string> sanity_problems(std::string_view source, std::string_vi
   const std::vector<std::string> hypothesis_words = words_of(hypothesis);
   if (hypothesis_words.empty() && !words_of(source).empty()) problems.push_back("empty output");
 
-  const std::string loop = tripled_phrase(lowercase(hypothesis_words));
+  const std::vector<std::string> loop = tripled_run(lowercase(hypothesis_words));
   const bool reference_loops = std::any_of(references.begin(), references.end(), [&](const std::string& reference) {
-    return tripled_phrase(lowercase(words_of(reference))) == loop;
+    const std::vector<std::string> words = lowercase(words_of(reference));
+    return std::search(words.begin(), words.end(), loop.begin(), loop.end()) != words.end();
   });
-  if (!loop.empty() && !reference_loops) problems.push_back("repetition: " + loop);
+  if (!loop.empty() && !reference_loops) {
+    std::string phrase;
+    for (size_t i = 0; i < loop.size() / 3; ++i) phrase += (i ? " " : "") + loop[i];
+    problems.push_back("repetition: " + phrase);
+  }
 
   std::vector<std::vector<std::string>> reference_words;
   for (const std::string& reference : references) reference_words.push_back(words_of(reference));
