@@ -28,6 +28,7 @@ struct Variant {
   void (*sigmoid_inplace)(float*, int);
   void (*softmax_inplace)(float*, int);
   void (*log_softmax_inplace)(float*, int);
+  int (*argmax)(const float*, int);
 };
 
 class Lcg {
@@ -127,6 +128,12 @@ uint64_t run(const Variant& kernels) {
     kernels.log_softmax_inplace(logits.data(), cols);
     digest.add(probabilities);
     digest.add(logits);
+    // The argmax of a row with repeated maxima and a NaN, stored as a float (exact below 2^24).
+    std::vector<float> ties = rng.floats(cols, 1.0f);
+    ties[cols / 2] = ties[cols - 1] = 2.0f;
+    ties[cols / 3] = std::numeric_limits<float>::quiet_NaN();
+    const float best = static_cast<float>(kernels.argmax(ties.data(), cols));
+    digest.add(&best, 1);
   }
   return digest.value();
 }
@@ -136,11 +143,12 @@ uint64_t run(const Variant& kernels) {
 int main() {
   const Variant scalar = {k::scalar::linear,       k::scalar::attention_scores, k::scalar::weighted_sum,
                           k::scalar::dot,          k::scalar::tanh_inplace,     k::scalar::sigmoid_inplace,
-                          k::scalar::softmax_inplace, k::scalar::log_softmax_inplace};
+                          k::scalar::softmax_inplace, k::scalar::log_softmax_inplace, k::scalar::argmax};
   std::printf("scalar %016" PRIx64 "\n", run(scalar));
   if (k::simd_enabled()) {
     const Variant dispatched = {k::linear,       k::attention_scores, k::weighted_sum,   k::dot,
-                                k::tanh_inplace, k::sigmoid_inplace,  k::softmax_inplace, k::log_softmax_inplace};
+                                k::tanh_inplace, k::sigmoid_inplace,  k::softmax_inplace, k::log_softmax_inplace,
+                                k::argmax};
     std::printf("%s %016" PRIx64 "\n", k::simd_name(), run(dispatched));
   }
   return 0;

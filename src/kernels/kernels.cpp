@@ -4,6 +4,9 @@
 // interleaved partial sums reduced in a fixed tree, then the n % 8 tail in order.
 #include "kernels/kernels.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "kernels/activation.h"
@@ -27,40 +30,48 @@ float reduce_lanes(const float s[8]) {
   return u0 + u1;
 }
 
-// Dot products of one weight row with `Rows` rows of x (stride `cols`), in the 8-lane order. Weight elements
-// are converted to float before the multiply (int8 rows are scaled by the caller).
-template <int Rows, class Weight>
-void dot_rows(const Weight* w, const float* x, int cols, float* totals) {
+// Dot products of one weight row with `Rows` rows of x (stride `cols`), in the 8-lane order.
+template <int Rows>
+void dot_rows(const float* w, const float* x, int cols, float* totals) {
   float s[Rows][8] = {};
   const int body = cols - cols % 8;
   for (int c = 0; c < body; c += 8) {
     for (int i = 0; i < Rows; ++i) {
-      for (int k = 0; k < 8; ++k) s[i][k] += static_cast<float>(w[c + k]) * x[i * cols + c + k];
+      for (int k = 0; k < 8; ++k) s[i][k] += w[c + k] * x[i * cols + c + k];
     }
   }
   for (int i = 0; i < Rows; ++i) {
     float total = reduce_lanes(s[i]);
-    for (int c = body; c < cols; ++c) total += static_cast<float>(w[c]) * x[i * cols + c];
+    for (int c = body; c < cols; ++c) total += w[c] * x[i * cols + c];
     totals[i] = total;
   }
 }
 
-// Rows x-rows starting at x against every weight row.
+// Rows x-rows starting at x against every weight row (f32 weights).
 template <int Rows>
 void linear_block(const MatrixView& w, const float* bias, const float* x, float* y) {
   float totals[Rows];
   for (int r = 0; r < w.rows; ++r) {
-    const size_t offset = static_cast<size_t>(r) * w.cols;
-    if (w.i8) {
-      dot_rows<Rows>(w.i8 + offset, x, w.cols, totals);
-      for (int i = 0; i < Rows; ++i) totals[i] *= w.scale[r];
-    } else {
-      dot_rows<Rows>(w.f32 + offset, x, w.cols, totals);
-    }
+    dot_rows<Rows>(w.f32 + static_cast<size_t>(r) * w.cols, x, w.cols, totals);
     if (bias) {
       for (int i = 0; i < Rows; ++i) totals[i] += bias[r];
     }
     for (int i = 0; i < Rows; ++i) y[static_cast<size_t>(i) * w.rows + r] = totals[i];
+  }
+}
+
+// The int8 product over quantized rows: exact int32 sums, then one scaling in the order every variant uses.
+void linear_quantized(const MatrixView& w, const float* bias, const QuantizedRows& q, int n, float* y) {
+  for (int i = 0; i < n; ++i) {
+    const int16_t* x = q.values.data() + static_cast<size_t>(i) * w.cols;
+    for (int r = 0; r < w.rows; ++r) {
+      const int8_t* row = w.i8 + static_cast<size_t>(r) * w.cols;
+      int32_t total = 0;
+      for (int c = 0; c < w.cols; ++c) total += int32_t{row[c]} * x[c];
+      float value = static_cast<float>(total) * (q.scales[i] * w.scale[r]);
+      if (bias) value += bias[r];
+      y[static_cast<size_t>(i) * w.rows + r] = value;
+    }
   }
 }
 
@@ -94,9 +105,50 @@ float shift_by_max_and_sum_exp(float* x, int n, bool store_exp) {
 
 }  // namespace
 
+int activation_limit(int cols) {
+  constexpr int64_t kInt32Max = 2147483647, kWeightMax = 128;
+  const int64_t limit = kInt32Max / (kWeightMax * std::max(cols, 1));
+  return static_cast<int>(std::clamp<int64_t>(limit, 1, 32767));
+}
+
 namespace scalar {
 
+void quantize_rows(const float* x, int n, int cols, QuantizedRows& out) {
+  const size_t count = static_cast<size_t>(n) * cols;
+  out.values.resize(count);
+  out.scales.resize(n);
+  const float limit = static_cast<float>(activation_limit(cols));
+  for (int i = 0; i < n; ++i) {
+    const float* row = x + static_cast<size_t>(i) * cols;
+    int16_t* q = out.values.data() + static_cast<size_t>(i) * cols;
+    float largest = 0.0f;
+    for (int c = 0; c < cols; ++c) largest = std::max(largest, std::fabs(row[c]));
+    if (!(largest > 0.0f) || !std::isfinite(largest)) {
+      // All zeros (or values no finite scale can hold): no contribution, rather than NaN from 0/0 or inf/inf.
+      std::fill(q, q + cols, int16_t{0});
+      out.scales[i] = 0.0f;
+      continue;
+    }
+    const float inverse = limit / largest;
+    // Adding and subtracting 1.5 * 2^23 rounds |v| < 2^22 to the nearest integer, ties to even, in plain float
+    // arithmetic that compilers vectorize (std::nearbyint is a library call).
+    constexpr float kRounder = 12582912.0f;
+    for (int c = 0; c < cols; ++c) {
+      const float scaled = row[c] * inverse;  // |scaled| ≤ limit: largest is the row's maximum
+      const float rounded = (scaled + kRounder) - kRounder;
+      q[c] = static_cast<int16_t>(rounded == rounded ? rounded : 0.0f);  // NaN → 0
+    }
+    out.scales[i] = largest / limit;
+  }
+}
+
 void linear(const MatrixView& w, const float* bias, const float* x, int n, float* y) {
+  if (w.i8) {
+    thread_local QuantizedRows quantized;
+    scalar::quantize_rows(x, n, w.cols, quantized);
+    linear_quantized(w, bias, quantized, n, y);
+    return;
+  }
   int i = 0;
   const size_t x_step = static_cast<size_t>(w.cols);
   const size_t y_step = static_cast<size_t>(w.rows);
@@ -153,6 +205,16 @@ void log_softmax_inplace(float* x, int n) {
   for (int i = 0; i < n; ++i) x[i] -= log_sum;
 }
 
+int argmax(const float* x, int n) {
+  // Two passes, as the SIMD variants do: the largest value (NaN never compares greater), then its first index.
+  float largest = -std::numeric_limits<float>::infinity();
+  for (int i = 0; i < n; ++i) largest = x[i] > largest ? x[i] : largest;
+  for (int i = 0; i < n; ++i) {
+    if (x[i] == largest) return i;
+  }
+  return 0;
+}
+
 }  // namespace scalar
 
 namespace {
@@ -198,6 +260,10 @@ void tanh_inplace(float* x, int n) { ATTN_DISPATCH(tanh_inplace(x, n)); }
 void sigmoid_inplace(float* x, int n) { ATTN_DISPATCH(sigmoid_inplace(x, n)); }
 void softmax_inplace(float* x, int n) { ATTN_DISPATCH(softmax_inplace(x, n)); }
 void log_softmax_inplace(float* x, int n) { ATTN_DISPATCH(log_softmax_inplace(x, n)); }
+int argmax(const float* x, int n) { ATTN_DISPATCH(argmax(x, n)); }
+void quantize_rows(const float* x, int n, int cols, QuantizedRows& out) {
+  ATTN_DISPATCH(quantize_rows(x, n, cols, out));
+}
 
 #undef ATTN_DISPATCH
 

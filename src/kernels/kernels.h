@@ -7,10 +7,16 @@
 // All variants perform the same float operations in the same order — sums are kept in 8 interleaved partial sums
 // and reduced in a fixed tree, activations use the same polynomial, no FMA — so native, wasm SIMD and the wasm
 // baseline produce bit-identical results and therefore identical translations.
+//
+// An int8 matrix is multiplied in integers: each row of x is first quantized to int16 (quantize_rows), the
+// int8 × int16 products are summed exactly in int32, and only the total is scaled back to float.
+// Integer sums do not depend on their order, so every variant may use its widest instructions (AVX2
+// vpmaddwd, wasm i32x4.dot_i16x8_s) and still agree bit for bit; weights are never converted to float.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace attn::kernels {
 
@@ -24,9 +30,19 @@ struct MatrixView {
   int cols = 0;
 };
 
+// Rows of x quantized for an int8 matrix product: x[i, c] ≈ scales[i] * values[i * cols + c].
+struct QuantizedRows {
+  std::vector<int16_t> values;  // [n, cols]
+  std::vector<float> scales;    // [n]
+};
+
+// The largest |value| quantize_rows uses for rows of `cols` elements: 32767, or less when a sum of `cols`
+// products with int8 weights (|w| ≤ 128) could otherwise overflow int32.
+int activation_limit(int cols);
+
 #define ATTN_KERNEL_DECLARATIONS                                                                          \
   /* y[i, r] = bias[r] + sum_c w[r, c] * x[i, c] for i < n; x is [n, w.cols], y is [n, w.rows]; bias may  \
-     be null. */                                                                                          \
+     be null. For an int8 w the sum is taken over quantize_rows(x) in integers (see above). */            \
   void linear(const MatrixView& w, const float* bias, const float* x, int n, float* y);                   \
   /* scores[j] = sum_a v[a] * tanh(query[a] + keys[j, a]) for j < length; keys is [length, dim]. */       \
   void attention_scores(const float* query, const float* keys, const float* v, int length, int dim,       \
@@ -40,7 +56,12 @@ struct MatrixView {
   /* x <- exp(x - max) / sum exp(x - max) */                                                             \
   void softmax_inplace(float* x, int n);                                                                 \
   /* x <- x - max - log(sum exp(x - max)) */                                                             \
-  void log_softmax_inplace(float* x, int n);
+  void log_softmax_inplace(float* x, int n);                                                             \
+  /* Quantizes n rows of x [n, cols] symmetrically, each to the full ±activation_limit(cols) range (round  \
+     to nearest, ties to even; NaN to 0). A row of zeros, or with an infinity, gets scale 0. */          \
+  void quantize_rows(const float* x, int n, int cols, QuantizedRows& out);                               \
+  /* The index of the first largest element of x[0, n), n ≥ 1; NaNs are skipped (0 if all are NaN). */    \
+  int argmax(const float* x, int n);
 
 namespace scalar {
 ATTN_KERNEL_DECLARATIONS

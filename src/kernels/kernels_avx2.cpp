@@ -3,7 +3,10 @@
 // activation.h lane by lane (8 partial sums = the 8 lanes of one __m256), so results are bit-identical.
 #include <immintrin.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
 
 #include "kernels/activation.h"
 #include "kernels/kernels.h"
@@ -75,17 +78,11 @@ ATTN_AVX2 inline __m256 sigmoid8(__m256 x) {
   return _mm256_div_ps(one, _mm256_add_ps(one, exp8(_mm256_xor_ps(x, sign_mask()))));
 }
 
-ATTN_AVX2 inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
-ATTN_AVX2 inline __m256 load8(const int8_t* p) {
-  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
-  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes));
-}
-
 // totals[i * WRows + r] = dot(weight row r, x row i) for XRows rows of x and WRows weight rows: every weight
 // vector is loaded once for all x rows and every x vector once for all weight rows. Each dot keeps its own
 // accumulator, so the blocking does not change any result.
-template <int XRows, int WRows, class Weight>
-ATTN_AVX2 inline void dot_block(const Weight* w, size_t w_stride, const float* x, size_t x_stride, int cols,
+template <int XRows, int WRows>
+ATTN_AVX2 inline void dot_block(const float* w, size_t w_stride, const float* x, size_t x_stride, int cols,
                                 float* totals) {
   __m256 acc[XRows][WRows];
 #pragma GCC unroll 4
@@ -97,7 +94,7 @@ ATTN_AVX2 inline void dot_block(const Weight* w, size_t w_stride, const float* x
   for (int c = 0; c < body; c += 8) {
     __m256 wv[WRows];
 #pragma GCC unroll 4
-    for (int r = 0; r < WRows; ++r) wv[r] = load8(w + r * w_stride + c);
+    for (int r = 0; r < WRows; ++r) wv[r] = _mm256_loadu_ps(w + r * w_stride + c);
 #pragma GCC unroll 4
     for (int i = 0; i < XRows; ++i) {
       const __m256 xv = _mm256_loadu_ps(x + i * x_stride + c);
@@ -110,24 +107,18 @@ ATTN_AVX2 inline void dot_block(const Weight* w, size_t w_stride, const float* x
 #pragma GCC unroll 4
     for (int r = 0; r < WRows; ++r) {
       float total = reduce_lanes(acc[i][r]);
-      for (int c = body; c < cols; ++c) total += static_cast<float>(w[r * w_stride + c]) * x[i * x_stride + c];
+      for (int c = body; c < cols; ++c) total += w[r * w_stride + c] * x[i * x_stride + c];
       totals[i * WRows + r] = total;
     }
   }
 }
 
-// WRows weight rows starting at row r0 against XRows x rows; writes y with the scale and bias applied.
+// WRows weight rows starting at row r0 against XRows x rows (f32 weights); writes y with the bias added.
 template <int XRows, int WRows>
 ATTN_AVX2 inline void linear_tile(const MatrixView& w, const float* bias, const float* x, int r0, float* y) {
   const size_t cols = static_cast<size_t>(w.cols);
   float totals[XRows * WRows];
-  if (w.i8) {
-    dot_block<XRows, WRows>(w.i8 + r0 * cols, cols, x, cols, w.cols, totals);
-    for (int i = 0; i < XRows; ++i)
-      for (int r = 0; r < WRows; ++r) totals[i * WRows + r] *= w.scale[r0 + r];
-  } else {
-    dot_block<XRows, WRows>(w.f32 + r0 * cols, cols, x, cols, w.cols, totals);
-  }
+  dot_block<XRows, WRows>(w.f32 + r0 * cols, cols, x, cols, w.cols, totals);
   for (int i = 0; i < XRows; ++i) {
     for (int r = 0; r < WRows; ++r) {
       float value = totals[i * WRows + r];
@@ -145,6 +136,86 @@ ATTN_AVX2 void linear_rows(const MatrixView& w, const float* bias, const float* 
   int r = 0;
   for (; r + kWRows <= w.rows; r += kWRows) linear_tile<XRows, kWRows>(w, bias, x, r, y);
   for (; r < w.rows; ++r) linear_tile<XRows, 1>(w, bias, x, r, y);
+}
+
+ATTN_AVX2 inline int32_t sum_lanes(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm_cvtsi128_si32(s);
+}
+
+// Integer dots of WRows int8 weight rows with XRows int16 rows, 16 columns per step: vpmovsxbw widens the
+// weights, vpmaddwd multiplies and adds pairs into 8 int32 lanes.
+template <int XRows, int WRows>
+ATTN_AVX2 inline void int_dot_block(const int8_t* w, const int16_t* x, int cols, int32_t* totals) {
+  __m256i acc[XRows][WRows];
+#pragma GCC unroll 4
+  for (int i = 0; i < XRows; ++i) {
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) acc[i][r] = _mm256_setzero_si256();
+  }
+  const size_t stride = static_cast<size_t>(cols);
+  const int body = cols - cols % 16;
+  for (int c = 0; c < body; c += 16) {
+    __m256i wv[WRows];
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r)
+      wv[r] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + r * stride + c)));
+#pragma GCC unroll 4
+    for (int i = 0; i < XRows; ++i) {
+      const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i * stride + c));
+#pragma GCC unroll 4
+      for (int r = 0; r < WRows; ++r) acc[i][r] = _mm256_add_epi32(acc[i][r], _mm256_madd_epi16(wv[r], xv));
+    }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < XRows; ++i) {
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) {
+      int32_t total = sum_lanes(acc[i][r]);
+      for (int c = body; c < cols; ++c) total += int32_t{w[r * stride + c]} * x[i * stride + c];
+      totals[i * WRows + r] = total;
+    }
+  }
+}
+
+// WRows int8 weight rows from r0 against XRows quantized rows; scales back as the scalar reference does.
+template <int XRows, int WRows>
+ATTN_AVX2 inline void quantized_tile(const MatrixView& w, const float* bias, const int16_t* x, const float* x_scales,
+                                     int r0, float* y) {
+  int32_t totals[XRows * WRows];
+  int_dot_block<XRows, WRows>(w.i8 + static_cast<size_t>(r0) * w.cols, x, w.cols, totals);
+  for (int i = 0; i < XRows; ++i) {
+    for (int r = 0; r < WRows; ++r) {
+      float value = static_cast<float>(totals[i * WRows + r]) * (x_scales[i] * w.scale[r0 + r]);
+      if (bias) value += bias[r0 + r];
+      y[static_cast<size_t>(i) * w.rows + r0 + r] = value;
+    }
+  }
+}
+
+template <int XRows>
+ATTN_AVX2 void quantized_rows(const MatrixView& w, const float* bias, const int16_t* x, const float* x_scales,
+                              float* y) {
+  constexpr int kWRows = XRows <= 2 ? 4 : 2;
+  int r = 0;
+  for (; r + kWRows <= w.rows; r += kWRows) quantized_tile<XRows, kWRows>(w, bias, x, x_scales, r, y);
+  for (; r < w.rows; ++r) quantized_tile<XRows, 1>(w, bias, x, x_scales, r, y);
+}
+
+ATTN_AVX2 void linear_quantized(const MatrixView& w, const float* bias, const QuantizedRows& q, int n, float* y) {
+  const size_t x_step = static_cast<size_t>(w.cols), y_step = static_cast<size_t>(w.rows);
+  const int16_t* x = q.values.data();
+  const float* scales = q.scales.data();
+  int i = 0;
+  for (; i + 4 <= n; i += 4) quantized_rows<4>(w, bias, x + i * x_step, scales + i, y + i * y_step);
+  switch (n - i) {
+    case 3: quantized_rows<3>(w, bias, x + i * x_step, scales + i, y + i * y_step); break;
+    case 2: quantized_rows<2>(w, bias, x + i * x_step, scales + i, y + i * y_step); break;
+    case 1: quantized_rows<1>(w, bias, x + i * x_step, scales + i, y + i * y_step); break;
+    default: break;
+  }
 }
 
 // Finds the max, stores x - max or exp(x - max) and returns the sum of the exps (see the scalar version).
@@ -178,7 +249,50 @@ ATTN_AVX2 float shift_by_max_and_sum_exp(float* x, int n, bool store_exp) {
 
 }  // namespace
 
+ATTN_AVX2 void quantize_rows(const float* x, int n, int cols, QuantizedRows& out) {
+  out.values.resize(static_cast<size_t>(n) * cols);
+  out.scales.resize(n);
+  const float limit = static_cast<float>(activation_limit(cols));
+  const int body = cols - cols % 8;
+  for (int i = 0; i < n; ++i) {
+    const float* row = x + static_cast<size_t>(i) * cols;
+    int16_t* q = out.values.data() + static_cast<size_t>(i) * cols;
+    // max_ps(v, m) returns m when v is NaN, like the scalar std::max(m, v); maxima of the rest are order-free.
+    __m256 vmax = _mm256_setzero_ps();
+    for (int c = 0; c < body; c += 8) vmax = _mm256_max_ps(_mm256_andnot_ps(sign_mask(), _mm256_loadu_ps(row + c)), vmax);
+    float largest = max_lanes(vmax);
+    for (int c = body; c < cols; ++c) largest = std::max(largest, std::fabs(row[c]));
+    if (!(largest > 0.0f) || !std::isfinite(largest)) {
+      std::fill(q, q + cols, int16_t{0});
+      out.scales[i] = 0.0f;
+      continue;
+    }
+    const float inverse = limit / largest;
+    const __m256 vinverse = _mm256_set1_ps(inverse);
+    for (int c = 0; c < body; c += 8) {
+      __m256 rounded = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(row + c), vinverse),
+                                       _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      rounded = _mm256_and_ps(rounded, _mm256_cmp_ps(rounded, rounded, _CMP_ORD_Q));  // NaN → 0
+      const __m256i ints = _mm256_cvttps_epi32(rounded);
+      const __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(ints), _mm256_extracti128_si256(ints, 1));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(q + c), packed);
+    }
+    constexpr float kRounder = 12582912.0f;  // see the scalar reference
+    for (int c = body; c < cols; ++c) {
+      const float rounded = (row[c] * inverse + kRounder) - kRounder;
+      q[c] = static_cast<int16_t>(rounded == rounded ? rounded : 0.0f);
+    }
+    out.scales[i] = largest / limit;
+  }
+}
+
 ATTN_AVX2 void linear(const MatrixView& w, const float* bias, const float* x, int n, float* y) {
+  if (w.i8) {
+    thread_local QuantizedRows quantized;
+    simd::quantize_rows(x, n, w.cols, quantized);
+    linear_quantized(w, bias, quantized, n, y);
+    return;
+  }
   const size_t x_step = static_cast<size_t>(w.cols);
   const size_t y_step = static_cast<size_t>(w.rows);
   int i = 0;
@@ -255,6 +369,24 @@ ATTN_AVX2 void log_softmax_inplace(float* x, int n) {
   const int body = n - n % 8;
   for (int i = 0; i < body; i += 8) _mm256_storeu_ps(x + i, _mm256_sub_ps(_mm256_loadu_ps(x + i), vlog_sum));
   for (int i = body; i < n; ++i) x[i] -= log_sum;
+}
+
+ATTN_AVX2 int argmax(const float* x, int n) {
+  const int body = n - n % 8;
+  // max_ps(v, m) returns m when v is NaN, so NaNs never become the maximum.
+  __m256 vmax = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+  for (int i = 0; i < body; i += 8) vmax = _mm256_max_ps(_mm256_loadu_ps(x + i), vmax);
+  float largest = max_lanes(vmax);
+  for (int i = body; i < n; ++i) largest = x[i] > largest ? x[i] : largest;
+  const __m256 target = _mm256_set1_ps(largest);
+  for (int i = 0; i < body; i += 8) {
+    const int hits = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + i), target, _CMP_EQ_OQ));
+    if (hits) return i + __builtin_ctz(static_cast<unsigned>(hits));
+  }
+  for (int i = body; i < n; ++i) {
+    if (x[i] == largest) return i;
+  }
+  return 0;
 }
 
 }  // namespace attn::kernels::simd

@@ -3,7 +3,10 @@
 // lane by lane, so results are bit-identical to the scalar and AVX2 variants.
 #include <wasm_simd128.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
 
 #include "kernels/activation.h"
 #include "kernels/kernels.h"
@@ -18,17 +21,6 @@ struct Vec8 {
 };
 
 inline Vec8 load8(const float* p) { return {wasm_v128_load(p), wasm_v128_load(p + 4)}; }
-// int8 -> float without f32x4.convert_i32x4: LLVM folds convert(extend(i16)) into an i16 -> float conversion
-// that wasm lacks and scalarizes it (10x slower). Instead add the integer to the bits of 1.5 * 2^23, whose
-// mantissa then holds it, and subtract 1.5 * 2^23: exact for |q| < 2^22, so equal to (float)q.
-inline v128_t int_to_float(v128_t q) {
-  const v128_t biased = wasm_i32x4_add(q, wasm_i32x4_splat(0x4B400000));
-  return wasm_f32x4_sub(biased, wasm_f32x4_splat(12582912.0f));
-}
-inline Vec8 load8(const int8_t* p) {
-  const v128_t halves = wasm_i16x8_load8x8(p);
-  return {int_to_float(wasm_i32x4_extend_low_i16x8(halves)), int_to_float(wasm_i32x4_extend_high_i16x8(halves))};
-}
 inline void store8(float* p, Vec8 v) {
   wasm_v128_store(p, v.lo);
   wasm_v128_store(p + 4, v.hi);
@@ -96,8 +88,8 @@ inline v128_t sigmoid4(v128_t x) {
 
 // totals[i * WRows + r] = dot(weight row r, x row i); see the AVX2 dot_block. Each dot keeps its own pair of
 // accumulators, so the blocking does not change any result.
-template <int XRows, int WRows, class Weight>
-inline void dot_block(const Weight* w, size_t w_stride, const float* x, size_t x_stride, int cols,
+template <int XRows, int WRows>
+inline void dot_block(const float* w, size_t w_stride, const float* x, size_t x_stride, int cols,
                       float* totals) {
   Vec8 acc[XRows][WRows];
 #pragma GCC unroll 4
@@ -125,7 +117,7 @@ inline void dot_block(const Weight* w, size_t w_stride, const float* x, size_t x
 #pragma GCC unroll 4
     for (int r = 0; r < WRows; ++r) {
       float total = reduce_lanes(acc[i][r]);
-      for (int c = body; c < cols; ++c) total += static_cast<float>(w[r * w_stride + c]) * x[i * x_stride + c];
+      for (int c = body; c < cols; ++c) total += w[r * w_stride + c] * x[i * x_stride + c];
       totals[i * WRows + r] = total;
     }
   }
@@ -135,13 +127,7 @@ template <int XRows, int WRows>
 inline void linear_tile(const MatrixView& w, const float* bias, const float* x, int r0, float* y) {
   const size_t cols = static_cast<size_t>(w.cols);
   float totals[XRows * WRows];
-  if (w.i8) {
-    dot_block<XRows, WRows>(w.i8 + r0 * cols, cols, x, cols, w.cols, totals);
-    for (int i = 0; i < XRows; ++i)
-      for (int r = 0; r < WRows; ++r) totals[i * WRows + r] *= w.scale[r0 + r];
-  } else {
-    dot_block<XRows, WRows>(w.f32 + r0 * cols, cols, x, cols, w.cols, totals);
-  }
+  dot_block<XRows, WRows>(w.f32 + r0 * cols, cols, x, cols, w.cols, totals);
   for (int i = 0; i < XRows; ++i) {
     for (int r = 0; r < WRows; ++r) {
       float value = totals[i * WRows + r];
@@ -158,6 +144,87 @@ void linear_rows(const MatrixView& w, const float* bias, const float* x, float* 
   int r = 0;
   for (; r + kWRows <= w.rows; r += kWRows) linear_tile<XRows, kWRows>(w, bias, x, r, y);
   for (; r < w.rows; ++r) linear_tile<XRows, 1>(w, bias, x, r, y);
+}
+
+// Called through a table for the reason given at kQuantizedRows.
+using LinearRowsKernel = void (*)(const MatrixView&, const float*, const float*, float*);
+constexpr LinearRowsKernel kLinearRows[] = {linear_rows<1>, linear_rows<2>, linear_rows<3>, linear_rows<4>};
+
+inline int32_t sum_lanes(v128_t v) {
+  const v128_t pairs = wasm_i32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  return wasm_i32x4_extract_lane(pairs, 0) + wasm_i32x4_extract_lane(pairs, 1);
+}
+
+// Integer dots of WRows int8 weight rows with XRows int16 rows, 8 columns per step: i16x8.load8x8_s widens the
+// weights as it loads them and i32x4.dot_i16x8_s multiplies and adds pairs into 4 int32 lanes.
+template <int XRows, int WRows>
+inline void int_dot_block(const int8_t* w, const int16_t* x, int cols, int32_t* totals) {
+  v128_t acc[XRows][WRows];
+#pragma GCC unroll 4
+  for (int i = 0; i < XRows; ++i) {
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) acc[i][r] = wasm_i32x4_splat(0);
+  }
+  const size_t stride = static_cast<size_t>(cols);
+  const int body = cols - cols % 8;
+  for (int c = 0; c < body; c += 8) {
+    v128_t wv[WRows];
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) wv[r] = wasm_i16x8_load8x8(w + r * stride + c);
+#pragma GCC unroll 4
+    for (int i = 0; i < XRows; ++i) {
+      const v128_t xv = wasm_v128_load(x + i * stride + c);
+#pragma GCC unroll 4
+      for (int r = 0; r < WRows; ++r) acc[i][r] = wasm_i32x4_add(acc[i][r], wasm_i32x4_dot_i16x8(wv[r], xv));
+    }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < XRows; ++i) {
+#pragma GCC unroll 4
+    for (int r = 0; r < WRows; ++r) {
+      int32_t total = sum_lanes(acc[i][r]);
+      for (int c = body; c < cols; ++c) total += int32_t{w[r * stride + c]} * x[i * stride + c];
+      totals[i * WRows + r] = total;
+    }
+  }
+}
+
+// WRows int8 weight rows from r0 against XRows quantized rows; scales back as the scalar reference does.
+template <int XRows, int WRows>
+inline void quantized_tile(const MatrixView& w, const float* bias, const int16_t* x, const float* x_scales, int r0,
+                           float* y) {
+  int32_t totals[XRows * WRows];
+  int_dot_block<XRows, WRows>(w.i8 + static_cast<size_t>(r0) * w.cols, x, w.cols, totals);
+  for (int i = 0; i < XRows; ++i) {
+    for (int r = 0; r < WRows; ++r) {
+      float value = static_cast<float>(totals[i * WRows + r]) * (x_scales[i] * w.scale[r0 + r]);
+      if (bias) value += bias[r0 + r];
+      y[static_cast<size_t>(i) * w.rows + r0 + r] = value;
+    }
+  }
+}
+
+template <int XRows>
+void quantized_rows(const MatrixView& w, const float* bias, const int16_t* x, const float* x_scales, float* y) {
+  constexpr int kWRows = XRows <= 2 ? 4 : 2;
+  int r = 0;
+  for (; r + kWRows <= w.rows; r += kWRows) quantized_tile<XRows, kWRows>(w, bias, x, x_scales, r, y);
+  for (; r < w.rows; ++r) quantized_tile<XRows, 1>(w, bias, x, x_scales, r, y);
+}
+
+// The row-block kernels are called through tables indexed by the number of x rows (1-4). Called directly, LLVM
+// and binaryen inline them all into linear(), and in that one large function V8's register allocator spills the
+// accumulators inside the hot loop (a decoder step's products took 160 µs instead of 100 µs).
+using QuantizedRowsKernel = void (*)(const MatrixView&, const float*, const int16_t*, const float*, float*);
+constexpr QuantizedRowsKernel kQuantizedRows[] = {quantized_rows<1>, quantized_rows<2>, quantized_rows<3>,
+                                                  quantized_rows<4>};
+
+void linear_quantized(const MatrixView& w, const float* bias, const QuantizedRows& q, int n, float* y) {
+  const size_t x_step = static_cast<size_t>(w.cols), y_step = static_cast<size_t>(w.rows);
+  for (int i = 0; i < n; i += 4) {
+    const int rows = n - i < 4 ? n - i : 4;
+    kQuantizedRows[rows - 1](w, bias, q.values.data() + i * x_step, q.scales.data() + i, y + i * y_step);
+  }
 }
 
 // Finds the max, stores x - max or exp(x - max) and returns the sum of the exps (see the scalar version).
@@ -195,16 +262,55 @@ float shift_by_max_and_sum_exp(float* x, int n, bool store_exp) {
 
 }  // namespace
 
+void quantize_rows(const float* x, int n, int cols, QuantizedRows& out) {
+  out.values.resize(static_cast<size_t>(n) * cols);
+  out.scales.resize(n);
+  const float limit = static_cast<float>(activation_limit(cols));
+  const int body = cols - cols % 8;
+  for (int i = 0; i < n; ++i) {
+    const float* row = x + static_cast<size_t>(i) * cols;
+    int16_t* q = out.values.data() + static_cast<size_t>(i) * cols;
+    // pmax(m, v) is m < v ? v : m, the scalar std::max(m, v): a NaN leaves m as it was. Maxima of non-NaN values
+    // do not depend on their order.
+    v128_t vmax = wasm_f32x4_splat(0.0f);
+    for (int c = 0; c < body; c += 4) vmax = wasm_f32x4_pmax(vmax, wasm_f32x4_abs(wasm_v128_load(row + c)));
+    const v128_t pairs = wasm_f32x4_pmax(vmax, wasm_i32x4_shuffle(vmax, vmax, 2, 3, 0, 1));
+    float largest = std::max(wasm_f32x4_extract_lane(pairs, 0), wasm_f32x4_extract_lane(pairs, 1));
+    for (int c = body; c < cols; ++c) largest = std::max(largest, std::fabs(row[c]));
+    if (!(largest > 0.0f) || !std::isfinite(largest)) {
+      std::fill(q, q + cols, int16_t{0});
+      out.scales[i] = 0.0f;
+      continue;
+    }
+    const float inverse = limit / largest;
+    const v128_t vinverse = wasm_f32x4_splat(inverse);
+    // nearest rounds ties to even like the scalar reference, and trunc_sat turns NaN into 0 as it does.
+    for (int c = 0; c < body; c += 8) {
+      const v128_t lo = wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(wasm_f32x4_mul(wasm_v128_load(row + c), vinverse)));
+      const v128_t hi =
+          wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(wasm_f32x4_mul(wasm_v128_load(row + c + 4), vinverse)));
+      wasm_v128_store(q + c, wasm_i16x8_narrow_i32x4(lo, hi));
+    }
+    constexpr float kRounder = 12582912.0f;  // see the scalar reference
+    for (int c = body; c < cols; ++c) {
+      const float rounded = (row[c] * inverse + kRounder) - kRounder;
+      q[c] = static_cast<int16_t>(rounded == rounded ? rounded : 0.0f);
+    }
+    out.scales[i] = largest / limit;
+  }
+}
+
 void linear(const MatrixView& w, const float* bias, const float* x, int n, float* y) {
-  const size_t x_step = static_cast<size_t>(w.cols);
-  const size_t y_step = static_cast<size_t>(w.rows);
-  int i = 0;
-  for (; i + 4 <= n; i += 4) linear_rows<4>(w, bias, x + i * x_step, y + i * y_step);
-  switch (n - i) {
-    case 3: linear_rows<3>(w, bias, x + i * x_step, y + i * y_step); break;
-    case 2: linear_rows<2>(w, bias, x + i * x_step, y + i * y_step); break;
-    case 1: linear_rows<1>(w, bias, x + i * x_step, y + i * y_step); break;
-    default: break;
+  if (w.i8) {
+    thread_local QuantizedRows quantized;
+    simd::quantize_rows(x, n, w.cols, quantized);
+    linear_quantized(w, bias, quantized, n, y);
+    return;
+  }
+  const size_t x_step = static_cast<size_t>(w.cols), y_step = static_cast<size_t>(w.rows);
+  for (int i = 0; i < n; i += 4) {
+    const int rows = n - i < 4 ? n - i : 4;
+    kLinearRows[rows - 1](w, bias, x + i * x_step, y + i * y_step);
   }
 }
 
@@ -275,6 +381,26 @@ void log_softmax_inplace(float* x, int n) {
   const int body = n - n % 4;
   for (int i = 0; i < body; i += 4) wasm_v128_store(x + i, wasm_f32x4_sub(wasm_v128_load(x + i), vlog_sum));
   for (int i = body; i < n; ++i) x[i] -= log_sum;
+}
+
+int argmax(const float* x, int n) {
+  const int body = n - n % 4;
+  // pmax(m, v) is m < v ? v : m, so a NaN v leaves m unchanged and never becomes the maximum.
+  v128_t vmax = wasm_f32x4_splat(-std::numeric_limits<float>::infinity());
+  for (int i = 0; i < body; i += 4) vmax = wasm_f32x4_pmax(vmax, wasm_v128_load(x + i));
+  const v128_t pairs = wasm_f32x4_pmax(vmax, wasm_i32x4_shuffle(vmax, vmax, 2, 3, 0, 1));
+  const float a = wasm_f32x4_extract_lane(pairs, 0), b = wasm_f32x4_extract_lane(pairs, 1);
+  float largest = b > a ? b : a;
+  for (int i = body; i < n; ++i) largest = x[i] > largest ? x[i] : largest;
+  const v128_t target = wasm_f32x4_splat(largest);
+  for (int i = 0; i < body; i += 4) {
+    const unsigned hits = wasm_i32x4_bitmask(wasm_f32x4_eq(wasm_v128_load(x + i), target));
+    if (hits) return i + __builtin_ctz(hits);
+  }
+  for (int i = body; i < n; ++i) {
+    if (x[i] == largest) return i;
+  }
+  return 0;
 }
 
 }  // namespace attn::kernels::simd

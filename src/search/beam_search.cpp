@@ -51,6 +51,19 @@ struct StepRecord {
   std::vector<float> attention;  // [chosen.size(), S]
 };
 
+// Writes the `count` best tokens of one row of log-probabilities to `best`, best first and ties to the lower id
+// (the order of a partial sort by that rule), in one pass that mostly compares with the worst token kept.
+void best_tokens(const float* row, int vocab, int count, int* best) {
+  int kept = 0;
+  for (int token = 0; token < vocab; ++token) {
+    const float value = row[token];
+    if (kept == count && !(value > row[best[count - 1]])) continue;
+    int at = kept < count ? kept++ : count - 1;
+    for (; at > 0 && value > row[best[at - 1]]; --at) best[at] = best[at - 1];
+    best[at] = token;
+  }
+}
+
 SearchHypothesis trace_back(const std::vector<StepRecord>& steps, int step, int row, int source_length) {
   SearchHypothesis h;
   const size_t S = static_cast<size_t>(source_length);
@@ -84,9 +97,7 @@ SearchHypothesis greedy_search(const Model& model, const std::vector<int>& sourc
   for (int t = 0; t < max_length; ++t) {
     decode_step(model, encoded, &previous, state.data(), 1, next.data(), attention.data(), logits.data(), workspace);
     kernels::log_softmax_inplace(logits.data(), V);
-    const int token = t + 1 == max_length ? Tokenizer::kEos
-                                          : static_cast<int>(std::max_element(logits.begin(), logits.end()) -
-                                                             logits.begin());
+    const int token = t + 1 == max_length ? Tokenizer::kEos : kernels::argmax(logits.data(), V);
     h.tokens.push_back(token);
     h.probabilities.push_back(std::exp(logits[token]));
     h.attention.insert(h.attention.end(), attention.begin(), attention.end());
@@ -117,7 +128,7 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
   };
   std::vector<Finished> finished;
   std::vector<Candidate> candidates;
-  std::vector<int> order(V);
+  std::vector<int> best(std::min(beam, V));
   DecoderWorkspace workspace;
 
   for (int t = 0; t < max_length && !alive_rows.empty() && static_cast<int>(finished.size()) < beam; ++t) {
@@ -139,11 +150,8 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
         push(Tokenizer::kEos);
         continue;
       }
-      for (int v = 0; v < V; ++v) order[v] = v;
-      std::partial_sort(order.begin(), order.begin() + per_hypothesis, order.end(), [&](int a, int b) {
-        return row[a] != row[b] ? row[a] > row[b] : a < b;
-      });
-      for (int i = 0; i < per_hypothesis; ++i) push(order[i]);
+      best_tokens(row, V, per_hypothesis, best.data());
+      for (int token : best) push(token);
     }
     const size_t keep = std::min(candidates.size(), static_cast<size_t>(beam));
     std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(), better);

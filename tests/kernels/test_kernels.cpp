@@ -3,7 +3,9 @@
 // scripts/test-wasm-kernels.sh (with and without -msimd128).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -109,30 +111,141 @@ TEST_CASE("linear: SIMD is bit-identical to scalar for f32 and int8", "[kernels]
   }
 }
 
-TEST_CASE("linear: scalar matches a double-precision product", "[kernels]") {
+TEST_CASE("linear: scalar f32 matches a double-precision product", "[kernels]") {
   std::mt19937 rng(2);
-  for (bool int8 : {false, true}) {
-    for (int cols : kSizes) {
-      const int rows = 7;
-      const Weights w(rng, rows, cols, int8);
-      const std::vector<float> bias = random_floats(rng, rows);
-      for (int n = 1; n <= 6; ++n) {
-        const std::vector<float> x = random_floats(rng, static_cast<size_t>(n) * cols, -3.0f, 3.0f);
-        std::vector<float> y(static_cast<size_t>(n) * rows);
-        k::scalar::linear(w.view, bias.data(), x.data(), n, y.data());
-        for (int i = 0; i < n; ++i) {
-          for (int r = 0; r < rows; ++r) {
-            double sum = bias[r], magnitude = std::fabs(bias[r]);
-            for (int c = 0; c < cols; ++c) {
-              sum += w.at(r, c) * x[static_cast<size_t>(i) * cols + c];
-              magnitude += std::fabs(w.at(r, c) * x[static_cast<size_t>(i) * cols + c]);
-            }
-            INFO("int8 " << int8 << " cols " << cols << " n " << n << " i " << i << " r " << r);
-            REQUIRE(std::fabs(y[static_cast<size_t>(i) * rows + r] - sum) <= 1e-6 * magnitude + 1e-30);
+  for (int cols : kSizes) {
+    const int rows = 7;
+    const Weights w(rng, rows, cols, false);
+    const std::vector<float> bias = random_floats(rng, rows);
+    for (int n = 1; n <= 6; ++n) {
+      const std::vector<float> x = random_floats(rng, static_cast<size_t>(n) * cols, -3.0f, 3.0f);
+      std::vector<float> y(static_cast<size_t>(n) * rows);
+      k::scalar::linear(w.view, bias.data(), x.data(), n, y.data());
+      for (int i = 0; i < n; ++i) {
+        for (int r = 0; r < rows; ++r) {
+          double sum = bias[r], magnitude = std::fabs(bias[r]);
+          for (int c = 0; c < cols; ++c) {
+            sum += w.at(r, c) * x[static_cast<size_t>(i) * cols + c];
+            magnitude += std::fabs(w.at(r, c) * x[static_cast<size_t>(i) * cols + c]);
           }
+          INFO("cols " << cols << " n " << n << " i " << i << " r " << r);
+          REQUIRE(std::fabs(y[static_cast<size_t>(i) * rows + r] - sum) <= 1e-6 * magnitude + 1e-30);
         }
       }
     }
+  }
+}
+
+TEST_CASE("linear: int8 is the exact product with the quantized rows, close to the unquantized one", "[kernels]") {
+  std::mt19937 rng(2);
+  for (int cols : kSizes) {
+    const int rows = 7;
+    const Weights w(rng, rows, cols, true);
+    const std::vector<float> bias = random_floats(rng, rows);
+    for (int n = 1; n <= 6; ++n) {
+      const std::vector<float> x = random_floats(rng, static_cast<size_t>(n) * cols, -3.0f, 3.0f);
+      k::QuantizedRows q;
+      k::quantize_rows(x.data(), n, cols, q);
+      std::vector<float> y(static_cast<size_t>(n) * rows);
+      k::scalar::linear(w.view, bias.data(), x.data(), n, y.data());
+      for (int i = 0; i < n; ++i) {
+        for (int r = 0; r < rows; ++r) {
+          int64_t integer_sum = 0;
+          double exact = bias[r], weight_mass = 0, magnitude = std::fabs(bias[r]);
+          for (int c = 0; c < cols; ++c) {
+            const size_t at = static_cast<size_t>(i) * cols + c;
+            integer_sum += int64_t{w.i8[static_cast<size_t>(r) * cols + c]} * q.values[at];
+            exact += w.at(r, c) * x[at];
+            weight_mass += std::fabs(w.at(r, c));
+            magnitude += std::fabs(w.at(r, c) * x[at]);
+          }
+          const double quantized = bias[r] + static_cast<double>(integer_sum) * q.scales[i] * w.scale[r];
+          const float actual = y[static_cast<size_t>(i) * rows + r];
+          INFO("cols " << cols << " n " << n << " i " << i << " r " << r);
+          REQUIRE(std::fabs(actual - quantized) <= 1e-6 * (magnitude + std::fabs(quantized)) + 1e-30);
+          // Each activation is off by at most half a quantization step.
+          REQUIRE(std::fabs(actual - exact) <= weight_mass * q.scales[i] * 0.5 * 1.0001 + 1e-6 * magnitude + 1e-30);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("quantize_rows: full range per row, half-step error, zero and NaN rows", "[kernels]") {
+  CHECK(k::activation_limit(192) == 32767);
+  CHECK(k::activation_limit(960) == 2147483647 / (128 * 960));
+  CHECK(k::activation_limit(0) == 32767);
+  CHECK(k::activation_limit(1 << 30) == 1);
+
+  std::mt19937 rng(4);
+  const int cols = 300, n = 3;
+  std::vector<float> x = random_floats(rng, static_cast<size_t>(n) * cols, -2.0f, 2.0f);
+  std::fill(x.begin() + cols, x.begin() + 2 * cols, 0.0f);  // row 1: zeros
+  x[2 * cols + 5] = std::numeric_limits<float>::quiet_NaN();
+  x[2 * cols + 7] = -2.5f;  // row 2's largest magnitude
+  k::QuantizedRows q;
+  k::scalar::quantize_rows(x.data(), n, cols, q);
+  REQUIRE(q.values.size() == x.size());
+  REQUIRE(q.scales.size() == static_cast<size_t>(n));
+  const int limit = k::activation_limit(cols);
+  CHECK(q.scales[1] == 0.0f);
+  CHECK(std::all_of(q.values.begin() + cols, q.values.begin() + 2 * cols, [](int16_t v) { return v == 0; }));
+  CHECK(q.values[2 * cols + 5] == 0);
+  CHECK(q.values[2 * cols + 7] == -limit);
+  for (int i : {0, 2}) {
+    int largest = 0;
+    for (int c = 0; c < cols; ++c) {
+      const size_t at = static_cast<size_t>(i) * cols + c;
+      largest = std::max(largest, std::abs(int{q.values[at]}));
+      if (std::isnan(x[at])) continue;
+      INFO("row " << i << " col " << c);
+      REQUIRE(std::fabs(x[at] - q.scales[i] * q.values[at]) <= q.scales[i] * 0.5f * 1.0001f);
+    }
+    CHECK(largest == limit);
+  }
+}
+
+TEST_CASE("quantize_rows: SIMD identical to scalar, with ties, NaN and infinities", "[kernels]") {
+  if (!simd_available()) return;
+  std::mt19937 rng(5);
+  for (int cols : kSizes) {
+    for (int trial = 0; trial < 4; ++trial) {
+      const int n = 3;
+      std::vector<float> x = random_floats(rng, static_cast<size_t>(n) * cols, -5.0f, 5.0f);
+      if (cols > 0 && trial == 1) x[rng() % x.size()] = std::numeric_limits<float>::quiet_NaN();
+      if (cols > 0 && trial == 2) x[rng() % x.size()] = kInf;
+      if (cols > 1 && trial == 3) {  // exact halves after scaling: row 0 has max 1, so x * limit lands on .5
+        const float step = 1.0f / static_cast<float>(k::activation_limit(cols));
+        x[0] = 1.0f;
+        for (int c = 1; c < cols; ++c) x[c] = (static_cast<float>(c % 7) + 0.5f) * step;
+      }
+      k::QuantizedRows expected, actual;
+      k::scalar::quantize_rows(x.data(), n, cols, expected);
+      k::quantize_rows(x.data(), n, cols, actual);
+      INFO("cols " << cols << " trial " << trial);
+      REQUIRE(expected.values == actual.values);
+      REQUIRE(bit_identical(expected.scales, actual.scales));
+    }
+  }
+}
+
+TEST_CASE("linear: int8 sums at the overflow bound stay exact in every variant", "[kernels]") {
+  for (int cols : {960, 4099}) {
+    const std::vector<int8_t> weights(static_cast<size_t>(2) * cols, int8_t{-128});
+    const std::vector<float> scales = {1.0f, 0.5f};
+    k::MatrixView w;
+    w.i8 = weights.data();
+    w.scale = scales.data();
+    w.rows = 2;
+    w.cols = cols;
+    const std::vector<float> x(cols, 1.0f);  // every activation at +limit
+    std::vector<float> expected(2), actual(2);
+    k::scalar::linear(w, nullptr, x.data(), 1, expected.data());
+    k::linear(w, nullptr, x.data(), 1, actual.data());
+    INFO("cols " << cols);
+    CHECK(bit_identical(expected, actual));
+    CHECK(expected[0] == Approx(-128.0 * cols).epsilon(1e-6));
+    CHECK(expected[1] == Approx(-64.0 * cols).epsilon(1e-6));
   }
 }
 
@@ -411,4 +524,40 @@ TEST_CASE("softmax and log_softmax: masked and huge scores", "[kernels]") {
   k::softmax_inplace(empty.data(), 0);
   k::log_softmax_inplace(empty.data(), 0);
   CHECK(empty.empty());
+}
+
+TEST_CASE("argmax: first largest element, NaNs skipped, SIMD identical to scalar", "[kernels]") {
+  CHECK(k::scalar::argmax(std::vector<float>{3.0f}.data(), 1) == 0);
+  const std::vector<float> ties = {1.0f, 5.0f, -2.0f, 5.0f, 4.0f};
+  CHECK(k::scalar::argmax(ties.data(), 5) == 1);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> with_nan = {nan, -1.0f, nan, 0.5f, 0.5f};
+  CHECK(k::scalar::argmax(with_nan.data(), 5) == 3);
+  const std::vector<float> all_nan = {nan, nan};
+  CHECK(k::scalar::argmax(all_nan.data(), 2) == 0);
+  const std::vector<float> negative_infinity = {-kInf, -kInf, -kInf};
+  CHECK(k::scalar::argmax(negative_infinity.data(), 3) == 0);
+
+  std::mt19937 rng(9);
+  for (int n : kSizes) {
+    if (n == 0) continue;
+    for (int trial = 0; trial < 20; ++trial) {
+      std::vector<float> x = random_floats(rng, n);
+      // Repeated maxima, NaNs and infinities in some rows, at positions in the SIMD body and in the tail.
+      if (trial % 4 == 1) x[n / 2] = x[n - 1] = 7.0f;
+      if (trial % 4 == 2) x[rng() % n] = nan;
+      if (trial % 4 == 3) x[rng() % n] = kInf;
+      const int expected = k::scalar::argmax(x.data(), n);
+      float largest = -kInf;
+      for (float v : x) largest = v > largest ? v : largest;
+      INFO("n " << n << " trial " << trial);
+      if (std::isnan(x[expected])) {  // only when every element is NaN
+        REQUIRE(std::all_of(x.begin(), x.end(), [](float v) { return std::isnan(v); }));
+      } else {
+        REQUIRE(x[expected] == largest);
+        for (int i = 0; i < expected; ++i) REQUIRE(x[i] != largest);
+      }
+      REQUIRE(k::argmax(x.data(), n) == expected);
+    }
+  }
 }

@@ -435,7 +435,7 @@ TEST_CASE("model file: dequantizing an int8 model gives an F32 file with the sam
   });
   REQUIRE(matrices == 13);
 
-  // Both files are one network: the int8 kernels and the F32 kernels agree up to float summation order.
+  // Both files are one network: the kernels agree up to the int8 path's 16-bit activations (kernels.h).
   const std::vector<int> src = testing::source_ids(int8, "Jane visite l'Afrique en septembre.");
   std::vector<int> tgt = f32.tgt_tokenizer.encode("Jane visits Africa in September.");
   tgt.push_back(Tokenizer::kEos);
@@ -443,9 +443,9 @@ TEST_CASE("model file: dequantizing an int8 model gives an F32 file with the sam
   const TeacherForced from_f32 = teacher_forced(f32, src, tgt);
   REQUIRE(from_f32.logits.size() == from_int8.logits.size());
   for (size_t i = 0; i < from_f32.logits.size(); ++i)
-    REQUIRE(from_f32.logits[i] == Approx(from_int8.logits[i]).margin(1e-4).epsilon(1e-4));
+    REQUIRE(from_f32.logits[i] == Approx(from_int8.logits[i]).margin(1e-3).epsilon(1e-3));
   for (size_t i = 0; i < from_f32.attention.size(); ++i)
-    REQUIRE(from_f32.attention[i] == Approx(from_int8.attention[i]).margin(1e-5));
+    REQUIRE(from_f32.attention[i] == Approx(from_int8.attention[i]).margin(1e-4));
 
   REQUIRE_THROWS_WITH(dequantize(f32), Contains("already F32"));
 }
