@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "kernels/activation.h"
+#include "kernels/quantization.h"
 
 // Builds that compile a SIMD kernel file: x86-64 native (AVX2, chosen at run time) and wasm with -msimd128.
 #if defined(__x86_64__) || defined(__wasm_simd128__)
@@ -68,9 +69,7 @@ void linear_quantized(const MatrixView& w, const float* bias, const QuantizedRow
       const int8_t* row = w.i8 + static_cast<size_t>(r) * w.cols;
       int32_t total = 0;
       for (int c = 0; c < w.cols; ++c) total += int32_t{row[c]} * x[c];
-      float value = static_cast<float>(total) * (q.scales[i] * w.scale[r]);
-      if (bias) value += bias[r];
-      y[static_cast<size_t>(i) * w.rows + r] = value;
+      y[static_cast<size_t>(i) * w.rows + r] = quantization::scale_back(total, q.scales[i], w.scale[r], bias, r);
     }
   }
 }
@@ -114,31 +113,19 @@ int activation_limit(int cols) {
 namespace scalar {
 
 void quantize_rows(const float* x, int n, int cols, QuantizedRows& out) {
-  const size_t count = static_cast<size_t>(n) * cols;
-  out.values.resize(count);
+  out.values.resize(static_cast<size_t>(n) * cols);
   out.scales.resize(n);
-  const float limit = static_cast<float>(activation_limit(cols));
   for (int i = 0; i < n; ++i) {
     const float* row = x + static_cast<size_t>(i) * cols;
     int16_t* q = out.values.data() + static_cast<size_t>(i) * cols;
     float largest = 0.0f;
     for (int c = 0; c < cols; ++c) largest = std::max(largest, std::fabs(row[c]));
-    if (!(largest > 0.0f) || !std::isfinite(largest)) {
-      // All zeros (or values no finite scale can hold): no contribution, rather than NaN from 0/0 or inf/inf.
+    float inverse = 0.0f;
+    if (!quantization::row_factors(largest, cols, inverse, out.scales[i])) {
       std::fill(q, q + cols, int16_t{0});
-      out.scales[i] = 0.0f;
       continue;
     }
-    const float inverse = limit / largest;
-    // Adding and subtracting 1.5 * 2^23 rounds |v| < 2^22 to the nearest integer, ties to even, in plain float
-    // arithmetic that compilers vectorize (std::nearbyint is a library call).
-    constexpr float kRounder = 12582912.0f;
-    for (int c = 0; c < cols; ++c) {
-      const float scaled = row[c] * inverse;  // |scaled| ≤ limit: largest is the row's maximum
-      const float rounded = (scaled + kRounder) - kRounder;
-      q[c] = static_cast<int16_t>(rounded == rounded ? rounded : 0.0f);  // NaN → 0
-    }
-    out.scales[i] = largest / limit;
+    for (int c = 0; c < cols; ++c) q[c] = quantization::round_scaled(row[c], inverse);
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "kernels/activation.h"
 #include "kernels/kernels.h"
+#include "kernels/quantization.h"
 
 #define ATTN_AVX2 __attribute__((target("avx2")))
 
@@ -188,9 +189,8 @@ ATTN_AVX2 inline void quantized_tile(const MatrixView& w, const float* bias, con
   int_dot_block<XRows, WRows>(w.i8 + static_cast<size_t>(r0) * w.cols, x, w.cols, totals);
   for (int i = 0; i < XRows; ++i) {
     for (int r = 0; r < WRows; ++r) {
-      float value = static_cast<float>(totals[i * WRows + r]) * (x_scales[i] * w.scale[r0 + r]);
-      if (bias) value += bias[r0 + r];
-      y[static_cast<size_t>(i) * w.rows + r0 + r] = value;
+      y[static_cast<size_t>(i) * w.rows + r0 + r] =
+          quantization::scale_back(totals[i * WRows + r], x_scales[i], w.scale[r0 + r], bias, r0 + r);
     }
   }
 }
@@ -252,7 +252,6 @@ ATTN_AVX2 float shift_by_max_and_sum_exp(float* x, int n, bool store_exp) {
 ATTN_AVX2 void quantize_rows(const float* x, int n, int cols, QuantizedRows& out) {
   out.values.resize(static_cast<size_t>(n) * cols);
   out.scales.resize(n);
-  const float limit = static_cast<float>(activation_limit(cols));
   const int body = cols - cols % 8;
   for (int i = 0; i < n; ++i) {
     const float* row = x + static_cast<size_t>(i) * cols;
@@ -262,12 +261,11 @@ ATTN_AVX2 void quantize_rows(const float* x, int n, int cols, QuantizedRows& out
     for (int c = 0; c < body; c += 8) vmax = _mm256_max_ps(_mm256_andnot_ps(sign_mask(), _mm256_loadu_ps(row + c)), vmax);
     float largest = max_lanes(vmax);
     for (int c = body; c < cols; ++c) largest = std::max(largest, std::fabs(row[c]));
-    if (!(largest > 0.0f) || !std::isfinite(largest)) {
+    float inverse = 0.0f;
+    if (!quantization::row_factors(largest, cols, inverse, out.scales[i])) {
       std::fill(q, q + cols, int16_t{0});
-      out.scales[i] = 0.0f;
       continue;
     }
-    const float inverse = limit / largest;
     const __m256 vinverse = _mm256_set1_ps(inverse);
     for (int c = 0; c < body; c += 8) {
       __m256 rounded = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(row + c), vinverse),
@@ -277,12 +275,7 @@ ATTN_AVX2 void quantize_rows(const float* x, int n, int cols, QuantizedRows& out
       const __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(ints), _mm256_extracti128_si256(ints, 1));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(q + c), packed);
     }
-    constexpr float kRounder = 12582912.0f;  // see the scalar reference
-    for (int c = body; c < cols; ++c) {
-      const float rounded = (row[c] * inverse + kRounder) - kRounder;
-      q[c] = static_cast<int16_t>(rounded == rounded ? rounded : 0.0f);
-    }
-    out.scales[i] = largest / limit;
+    for (int c = body; c < cols; ++c) q[c] = quantization::round_scaled(row[c], inverse);
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "kernels/activation.h"
 #include "kernels/kernels.h"
+#include "kernels/quantization.h"
 
 namespace attn::kernels::simd {
 namespace {
@@ -197,9 +198,8 @@ inline void quantized_tile(const MatrixView& w, const float* bias, const int16_t
   int_dot_block<XRows, WRows>(w.i8 + static_cast<size_t>(r0) * w.cols, x, w.cols, totals);
   for (int i = 0; i < XRows; ++i) {
     for (int r = 0; r < WRows; ++r) {
-      float value = static_cast<float>(totals[i * WRows + r]) * (x_scales[i] * w.scale[r0 + r]);
-      if (bias) value += bias[r0 + r];
-      y[static_cast<size_t>(i) * w.rows + r0 + r] = value;
+      y[static_cast<size_t>(i) * w.rows + r0 + r] =
+          quantization::scale_back(totals[i * WRows + r], x_scales[i], w.scale[r0 + r], bias, r0 + r);
     }
   }
 }
@@ -265,7 +265,6 @@ float shift_by_max_and_sum_exp(float* x, int n, bool store_exp) {
 void quantize_rows(const float* x, int n, int cols, QuantizedRows& out) {
   out.values.resize(static_cast<size_t>(n) * cols);
   out.scales.resize(n);
-  const float limit = static_cast<float>(activation_limit(cols));
   const int body = cols - cols % 8;
   for (int i = 0; i < n; ++i) {
     const float* row = x + static_cast<size_t>(i) * cols;
@@ -277,12 +276,11 @@ void quantize_rows(const float* x, int n, int cols, QuantizedRows& out) {
     const v128_t pairs = wasm_f32x4_pmax(vmax, wasm_i32x4_shuffle(vmax, vmax, 2, 3, 0, 1));
     float largest = std::max(wasm_f32x4_extract_lane(pairs, 0), wasm_f32x4_extract_lane(pairs, 1));
     for (int c = body; c < cols; ++c) largest = std::max(largest, std::fabs(row[c]));
-    if (!(largest > 0.0f) || !std::isfinite(largest)) {
+    float inverse = 0.0f;
+    if (!quantization::row_factors(largest, cols, inverse, out.scales[i])) {
       std::fill(q, q + cols, int16_t{0});
-      out.scales[i] = 0.0f;
       continue;
     }
-    const float inverse = limit / largest;
     const v128_t vinverse = wasm_f32x4_splat(inverse);
     // nearest rounds ties to even like the scalar reference, and trunc_sat turns NaN into 0 as it does.
     for (int c = 0; c < body; c += 8) {
@@ -291,12 +289,7 @@ void quantize_rows(const float* x, int n, int cols, QuantizedRows& out) {
           wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(wasm_f32x4_mul(wasm_v128_load(row + c + 4), vinverse)));
       wasm_v128_store(q + c, wasm_i16x8_narrow_i32x4(lo, hi));
     }
-    constexpr float kRounder = 12582912.0f;  // see the scalar reference
-    for (int c = body; c < cols; ++c) {
-      const float rounded = (row[c] * inverse + kRounder) - kRounder;
-      q[c] = static_cast<int16_t>(rounded == rounded ? rounded : 0.0f);
-    }
-    out.scales[i] = largest / limit;
+    for (int c = body; c < cols; ++c) q[c] = quantization::round_scaled(row[c], inverse);
   }
 }
 

@@ -141,7 +141,6 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
 
     candidates.clear();
     const bool last_step = t + 1 == max_length;
-    const int per_hypothesis = std::min(beam, V);
     for (int k = 0; k < K; ++k) {
       float* row = &logits[static_cast<size_t>(k) * V];
       kernels::log_softmax_inplace(row, V);
@@ -150,7 +149,7 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
         push(Tokenizer::kEos);
         continue;
       }
-      best_tokens(row, V, per_hypothesis, best.data());
+      best_tokens(row, V, static_cast<int>(best.size()), best.data());
       for (int token : best) push(token);
     }
     const size_t keep = std::min(candidates.size(), static_cast<size_t>(beam));
