@@ -1,13 +1,19 @@
 #include "translator.h"
 
+#include <algorithm>
+#include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
 #include "kernels/kernels.h"
+#include "model/forward.h"
 #include "model/model_file.h"
 #include "search/beam_search.h"
+#include "search/carry_over.h"
 #include "text/sentence_split.h"
 #include "text/utf8.h"
+#include "text/words.h"
 
 namespace attn {
 namespace {
@@ -45,6 +51,39 @@ Hypothesis to_hypothesis(const Model& model, const SearchHypothesis& found, bool
   return h;
 }
 
+// The hypothesis for `tokens` (ending with </s>) as the model scores it when forced to write exactly them.
+SearchHypothesis forced_hypothesis(const Model& model, const std::vector<int>& source_ids, std::vector<int> tokens) {
+  SearchHypothesis h;
+  h.tokens = std::move(tokens);
+  const TeacherForced forced = teacher_forced(model, source_ids, h.tokens);
+  h.attention = forced.attention;
+  const size_t V = static_cast<size_t>(model.config.tgt_vocab);
+  std::vector<float> row(V);
+  float total = 0;
+  for (size_t t = 0; t < h.tokens.size(); ++t) {
+    std::copy_n(&forced.logits[t * V], V, row.data());
+    kernels::log_softmax_inplace(row.data(), static_cast<int>(V));
+    const float log_prob = row[static_cast<size_t>(h.tokens[t])];
+    h.probabilities.push_back(std::exp(log_prob));
+    total += log_prob;
+  }
+  h.score = total / static_cast<float>(h.tokens.size());
+  return h;
+}
+
+// `found`, or its carried-over repair (search/carry_over.h) when it garbled a name or number. A repair is kept to
+// the search's length limit, which bounds its cost (a copied word may take many more target pieces).
+SearchHypothesis with_copies_carried_over(const Model& model, const std::vector<int>& source_ids,
+                                          const SearchOptions& options, SearchHypothesis found) {
+  const std::optional<std::string> repaired = carry_over_copies(
+      model.src_tokenizer, model.tgt_tokenizer, {source_ids, found.tokens, found.attention, found.probabilities});
+  if (!repaired) return found;
+  std::vector<int> tokens = model.tgt_tokenizer.encode(*repaired);
+  tokens.push_back(Tokenizer::kEos);
+  if (tokens.size() > static_cast<size_t>(max_output_length(options, static_cast<int>(source_ids.size())))) return found;
+  return forced_hypothesis(model, source_ids, std::move(tokens));
+}
+
 // A span of the text to translate on its own, with its encoding.
 struct Piece {
   TextSpan span;
@@ -61,7 +100,12 @@ SentenceTranslation translate_sentence(const Model& model, std::string_view sent
   SearchOptions search_options;
   search_options.beam = options.beam;
   search_options.nbest = std::max(1, options.nbest);
-  const std::vector<SearchHypothesis> found = search(model, ids, search_options);
+  // A source that repeats itself ("Non, non, non !") may be translated with the repetition.
+  search_options.block_repeats = options.block_repeats && tripled_run(lowercase(words_of(sentence))).empty();
+  std::vector<SearchHypothesis> found = search(model, ids, search_options);
+  if (options.carry_over) {
+    for (SearchHypothesis& h : found) h = with_copies_carried_over(model, ids, search_options, std::move(h));
+  }
   out.best = to_hypothesis(model, found.front(), options.attention);
   if (options.nbest > 0) {
     for (const SearchHypothesis& h : found) out.nbest.push_back(to_hypothesis(model, h, options.attention));

@@ -20,6 +20,12 @@ struct TranslateOptions {
   // false: leave every `attention` empty. A matrix costs source × target floats per sentence, which for a 1 MB
   // input is gigabytes; callers that only want the text (plain CLI output, evaluation) keep memory flat.
   bool attention = true;
+  // The two repairs of the search's output; benchmarks switch both off to compare engines on the plain search.
+  // carry_over: put back names and numbers the model garbled, using its alignment (search/carry_over.h); the
+  // repaired output is re-scored by the model, so its attention and probabilities are the model's own.
+  // block_repeats: no span of 1..4 tokens three times in a row (search/repetition.h), unless the source repeats.
+  bool carry_over = true;
+  bool block_repeats = true;
 };
 
 struct Hypothesis {

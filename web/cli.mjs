@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The WebAssembly engine from the command line, a drop-in for the native `attn translate`:
-//   node web/cli.mjs translate -m MODEL [--beam N] [--nbest K] [--json] [--variant auto|simd|baseline]
+//   node web/cli.mjs translate -m MODEL [--beam N] [--nbest K] [--json] [--no-carry-over]
+//                              [--variant auto|simd|baseline]
 // reads standard input line by line and writes exactly one line per input line (an empty line stays empty): the
 // translation, or with --json the same object as `attn translate --json` (src/cli/translation_json.cpp).
 import { createTranslator } from './attention-translator.js';
 
-const USAGE = 'node web/cli.mjs translate -m MODEL [--beam N] [--nbest K] [--json] [--variant auto|simd|baseline]';
+const USAGE =
+  'node web/cli.mjs translate -m MODEL [--beam N] [--nbest K] [--json] [--no-carry-over] [--variant auto|simd|baseline]';
 
 class UsageError extends Error {}
 
@@ -20,7 +22,7 @@ function integerOption(value, name, min, max) {
 
 function parseArguments(argv) {
   const valued = new Set(['model', 'beam', 'nbest', 'variant']);
-  const flags = new Set(['json']);
+  const flags = new Set(['json', 'no-carry-over']);
   const values = new Map();
   for (let i = 0; i < argv.length; ++i) {
     const arg = argv[i] === '-m' ? '--model' : argv[i];
@@ -48,7 +50,8 @@ function parseArguments(argv) {
   if (!['auto', 'simd', 'baseline'].includes(variant)) {
     throw new UsageError(`option --variant must be auto, simd or baseline, got '${variant}'`);
   }
-  return { model: values.get('model'), beam, nbest, json: values.has('json'), variant };
+  const carryOver = !values.has('no-carry-over');
+  return { model: values.get('model'), beam, nbest, json: values.has('json'), carryOver, variant };
 }
 
 // ---- the JSON of `attn translate --json`, keys in the same (sorted) order ----
@@ -141,7 +144,8 @@ async function translateCommand(argv) {
   const translator = await createTranslator({ model: options.model, variant: options.variant });
   for await (const rawLine of inputLines(process.stdin)) {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    const translation = await translator.translate(line, { beam: options.beam, nbest: options.nbest });
+    const { beam, nbest, carryOver } = options;
+    const translation = await translator.translate(line, { beam, nbest, carryOver });
     await write((options.json ? translationJson(line, translation, options.nbest > 0) : translation.text) + '\n');
   }
   await translator.dispose();

@@ -1,5 +1,6 @@
 // Our engine in WebAssembly, through the public JavaScript API (web/attention-translator.js) with the build forced
-// to SIMD128 ('simd') or baseline: each source text is translated as one sequence (splitSentences: false).
+// to SIMD128 ('simd') or baseline: each source text is translated as one sequence (splitSentences: false), by the
+// plain search every engine runs (carryOver and blockRepeats off).
 import { readFileSync } from 'node:fs';
 
 import { createTranslator } from '../../web/attention-translator.js';
@@ -19,7 +20,8 @@ export async function createWasmEngine(variant, modelPath) {
       return dtype;
     },
     get notes() {
-      return `${variant} build via createTranslator (web/attention-translator.js), splitSentences false; timing ` +
+      return `${variant} build via createTranslator (web/attention-translator.js), splitSentences, carryOver and ` +
+        'blockRepeats false; timing ' +
         'covers translate() per sentence: tokenization, encoder, search, detokenization and the JS result ' +
         '(attention matrices and probabilities included); ids are the reported target tokens mapped through the ' +
         'model vocabulary; load_ms: createTranslator from bytes in memory with the wasm module already ' +
@@ -40,7 +42,8 @@ export async function createWasmEngine(variant, modelPath) {
       return {
         /** The timed part: one translate() call. */
         async translate(sentence, beam) {
-          const result = await translator.translate(sentence.source, { beam, splitSentences: false });
+          const options = { beam, splitSentences: false, carryOver: false, blockRepeats: false };
+          const result = await translator.translate(sentence.source, options);
           if (result.sentences.length !== 1) {
             throw new Error(`sentence ${sentence.i} gave ${result.sentences.length} sentences, expected one`);
           }

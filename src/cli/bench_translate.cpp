@@ -38,6 +38,8 @@ TranslationBenchResult run_translation_bench(const Translator& translator, const
   translate_options.beam = options.beam;
   translate_options.nbest = 0;
   translate_options.split_sentences = false;  // one sequence per sentence, as every engine translates it
+  translate_options.carry_over = false;        // the plain search, as every engine runs it
+  translate_options.block_repeats = false;
   const auto ids = piece_ids(translator.model().tgt_tokenizer);
   const size_t count = workload.sentences.size();
 

@@ -112,7 +112,8 @@ nlohmann::ordered_json translation_result(const Translator& translator, const st
           {"memory_kind", "rss"},
           {"kernels", kernels::simd_name()},
           {"notes", "seconds and ms are per-sentence steady_clock time around Translator::translate (text in, text "
-                    "out: tokenization, search and detokenization included; file reading and JSON writing "
+                    "out: tokenization, search and detokenization included; carry_over and block_repeats off, the "
+                    "plain search every engine runs; file reading and JSON writing "
                     "excluded); load_ms constructs a Translator from the file bytes already in memory (parse, "
                     "validate, build tokenizers); peak memory is the process's peak RSS, including the model file "
                     "bytes kept for the load repeats"}};

@@ -40,13 +40,14 @@ std::string reference_count_label(const std::vector<std::vector<std::string>>& r
 }
 
 int run_eval(const std::vector<std::string>& argv) {
-  const Args args(argv, {"model", "data", "beam", "out", "limit"}, {});
+  const Args args(argv, {"model", "data", "beam", "out", "limit"}, {"no-carry-over"});
   args.expect_positional(0, "no positional arguments");
   TranslateOptions options;
   options.beam = static_cast<int>(args.get_int("beam", 4, 1, 16));
   options.nbest = 0;
   options.split_sentences = false;  // test segments are single sentences, scored as given
   options.attention = false;
+  options.carry_over = !args.has("no-carry-over");
   const long long limit = args.get_int("limit", std::numeric_limits<long long>::max(), 1,
                                        std::numeric_limits<long long>::max());
   const std::string model_path = args.require("model");
@@ -121,7 +122,7 @@ int run_eval(const std::vector<std::string>& argv) {
   return 0;
 }
 
-const CommandRegistration registration({"eval", "attn eval -m MODEL --data FILE [--beam N] [--out HYPS] [--limit N]",
+const CommandRegistration registration({"eval", "attn eval -m MODEL --data FILE [--beam N] [--out HYPS] [--limit N] [--no-carry-over]",
                                         "score translations of a TSV test set (BLEU, chrF2, exact match, speed)",
                                         run_eval});
 

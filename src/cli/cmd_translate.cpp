@@ -13,7 +13,7 @@ namespace attn::cli {
 namespace {
 
 int run_translate(const std::vector<std::string>& argv) {
-  const Args args(argv, {"model", "beam", "nbest"}, {"json", "show-attention"});
+  const Args args(argv, {"model", "beam", "nbest"}, {"json", "show-attention", "no-carry-over"});
   args.expect_positional(0, "no positional arguments");
   TranslateOptions options;
   options.beam = static_cast<int>(args.get_int("beam", 4, 1, 16));
@@ -21,6 +21,7 @@ int run_translate(const std::vector<std::string>& argv) {
   if (options.nbest > options.beam) throw UsageError("--nbest cannot exceed --beam");
   const bool as_json = args.has("json"), show_attention = args.has("show-attention");
   options.attention = as_json || show_attention;
+  options.carry_over = !args.has("no-carry-over");
 
   const std::vector<uint8_t> bytes = read_file(args.require("model"));
   const Translator translator(bytes.data(), bytes.size());
@@ -46,7 +47,7 @@ int run_translate(const std::vector<std::string>& argv) {
   return 0;
 }
 
-const CommandRegistration registration({"translate", "attn translate -m MODEL [--beam N] [--nbest K] [--json] [--show-attention]",
+const CommandRegistration registration({"translate", "attn translate -m MODEL [--beam N] [--nbest K] [--json] [--show-attention] [--no-carry-over]",
                                         "translate stdin lines (one output line per input line)", run_translate});
 
 }  // namespace

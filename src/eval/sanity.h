@@ -14,7 +14,7 @@ namespace attn {
 // - "missing: <word>" for a source word holding a digit or starting with a capital (Tom, Mary, 19, 2:30) that every
 //   reference carries over verbatim but the hypothesis lacks. Requiring every reference keeps words that translate
 //   (Londres → London) or that some translator spelled out (19 → nineteen) out of the check.
-// Words are maximal runs of letters, digits and inner ':' '.' ',' (so "2:30" and "3.5" stay whole).
+// Words are those of text/words.h.
 std::vector<std::string> sanity_problems(std::string_view source, std::string_view hypothesis,
                                          const std::vector<std::string>& references);
 

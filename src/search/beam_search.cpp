@@ -7,6 +7,7 @@
 
 #include "kernels/kernels.h"
 #include "model/forward.h"
+#include "search/repetition.h"
 
 namespace attn {
 namespace {
@@ -22,11 +23,6 @@ void validate(const SearchOptions& options, const std::vector<int>& source_ids) 
                                 "), got " + std::to_string(options.nbest));
   if (source_ids.empty() || source_ids.back() != Tokenizer::kEos)
     throw std::invalid_argument("source ids must end with </s>");
-}
-
-int max_output_length(const SearchOptions& options, int source_length) {
-  return std::max(1, static_cast<int>(options.max_length_ratio * static_cast<float>(source_length)) +
-                         options.max_length_extra);
 }
 
 // One expansion chosen at a step: which hypothesis of the previous step it extends, with which token.
@@ -84,6 +80,11 @@ SearchHypothesis trace_back(const std::vector<StepRecord>& steps, int step, int 
 
 }  // namespace
 
+int max_output_length(const SearchOptions& options, int source_length) {
+  return std::max(1, static_cast<int>(options.max_length_ratio * static_cast<float>(source_length)) +
+                         options.max_length_extra);
+}
+
 SearchHypothesis greedy_search(const Model& model, const std::vector<int>& source_ids, const SearchOptions& options) {
   validate(options, source_ids);
   const int H = model.config.hidden, V = model.config.tgt_vocab;
@@ -97,6 +98,7 @@ SearchHypothesis greedy_search(const Model& model, const std::vector<int>& sourc
   for (int t = 0; t < max_length; ++t) {
     decode_step(model, encoded, &previous, state.data(), 1, next.data(), attention.data(), logits.data(), workspace);
     kernels::log_softmax_inplace(logits.data(), V);
+    if (options.block_repeats) forbid_third_repeats(model.tgt_tokenizer, h.tokens, logits.data());
     const int token = t + 1 == max_length ? Tokenizer::kEos : kernels::argmax(logits.data(), V);
     h.tokens.push_back(token);
     h.probabilities.push_back(std::exp(logits[token]));
@@ -119,6 +121,7 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
 
   std::vector<int> alive_rows = {0};  // rows of the previous step's record being extended (row 0: <s>)
   std::vector<int> previous_tokens = {Tokenizer::kBos};
+  std::vector<std::vector<int>> histories = {{}};  // tokens so far of each hypothesis being extended
   std::vector<float> previous_totals = {0.0f};
   std::vector<float> states = encoded.initial_state, next_states, logits, attention;
   std::vector<StepRecord> steps;
@@ -144,6 +147,7 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
     for (int k = 0; k < K; ++k) {
       float* row = &logits[static_cast<size_t>(k) * V];
       kernels::log_softmax_inplace(row, V);
+      if (options.block_repeats) forbid_third_repeats(model.tgt_tokenizer, histories[k], row);
       auto push = [&](int token) { candidates.push_back({k, token, row[token], previous_totals[k] + row[token]}); };
       if (last_step) {
         push(Tokenizer::kEos);
@@ -160,12 +164,14 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
     record.attention.resize(keep * S);
     std::vector<int> next_alive;
     std::vector<float> continuing_states;
+    std::vector<std::vector<int>> continuing_histories;
     previous_tokens.clear();
     previous_totals.clear();
     for (size_t i = 0; i < keep; ++i) {
       Candidate c = candidates[i];
       std::copy_n(&attention[static_cast<size_t>(c.parent) * S], S, &record.attention[i * S]);
       const float* state = &next_states[static_cast<size_t>(c.parent) * H];
+      const std::vector<int>& history = histories[static_cast<size_t>(c.parent)];
       c.parent = alive_rows[c.parent];  // from index among this step's inputs to row of the previous record
       record.chosen.push_back(c);
       if (c.token == Tokenizer::kEos) {
@@ -176,10 +182,13 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
       previous_tokens.push_back(c.token);
       previous_totals.push_back(c.total);
       continuing_states.insert(continuing_states.end(), state, state + H);
+      continuing_histories.push_back(history);
+      continuing_histories.back().push_back(c.token);
     }
     steps.push_back(std::move(record));
     alive_rows = std::move(next_alive);
     states = std::move(continuing_states);
+    histories = std::move(continuing_histories);
   }
 
   std::stable_sort(finished.begin(), finished.end(),

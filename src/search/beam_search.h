@@ -13,6 +13,8 @@ struct SearchOptions {
   // Output is cut at max_length_ratio * source length + max_length_extra tokens (then </s> is forced).
   float max_length_ratio = 2.0f;
   int max_length_extra = 10;
+  // Forbid a span of 1..4 tokens from occurring three times in a row (search/repetition.h).
+  bool block_repeats = true;
 };
 
 struct SearchHypothesis {
@@ -21,6 +23,9 @@ struct SearchHypothesis {
   std::vector<float> probabilities;// p of each token
   float score = 0;                 // sum of log-probabilities / number of tokens
 };
+
+// The most target tokens (</s> included) a search writes for a source of `source_length` tokens.
+int max_output_length(const SearchOptions& options, int source_length);
 
 // source_ids must end with </s>. Returns up to options.nbest hypotheses, best first (greedy when beam is 1).
 std::vector<SearchHypothesis> search(const Model& model, const std::vector<int>& source_ids,

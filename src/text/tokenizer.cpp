@@ -453,6 +453,23 @@ std::vector<int> Tokenizer::encode(std::string_view text) const {
   return ids;
 }
 
+std::string Tokenizer::piece_bytes(int id) const {
+  check_id(id);
+  if (id < kFirstByte) return {};
+  if (id < kFirstLearned) return std::string(1, static_cast<char>(id - kFirstByte));
+  std::string bytes;
+  const std::string& piece = pieces_[static_cast<size_t>(id)];
+  for (size_t pos = 0; pos < piece.size();) {
+    if (piece.compare(pos, kMarker.size(), kMarker) == 0) {
+      bytes.push_back(' ');
+      pos += kMarker.size();
+    } else {
+      bytes.push_back(piece[pos++]);
+    }
+  }
+  return bytes;
+}
+
 std::string Tokenizer::decode(const std::vector<int>& ids) const {
   std::string text;
   std::string bytes;  // a run of byte pieces, validated as a whole
@@ -465,15 +482,7 @@ std::string Tokenizer::decode(const std::vector<int>& ids) const {
     }
     text += sanitize_utf8(bytes);
     bytes.clear();
-    const std::string& piece = pieces_[static_cast<size_t>(id)];
-    for (size_t pos = 0; pos < piece.size();) {
-      if (piece.compare(pos, kMarker.size(), kMarker) == 0) {
-        text.push_back(' ');
-        pos += kMarker.size();
-      } else {
-        text.push_back(piece[pos++]);
-      }
-    }
+    text += piece_bytes(id);
   }
   text += sanitize_utf8(bytes);
   if (!text.empty() && text[0] == ' ') text.erase(0, 1);

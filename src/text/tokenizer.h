@@ -58,6 +58,11 @@ class Tokenizer {
   // Throws std::invalid_argument for an id outside the vocabulary.
   std::vector<std::string> display_pieces(const std::vector<int>& ids) const;
 
+  // The bytes one piece stands for in decoded text: the marker as a space, a byte piece as its byte, specials as
+  // nothing. Unlike decode(), byte runs are not validated, so offsets into the concatenation map back to pieces.
+  // Throws std::invalid_argument for an id outside the vocabulary.
+  std::string piece_bytes(int id) const;
+
   int size() const { return static_cast<int>(pieces_.size()); }
   TokenizerMode mode() const { return mode_; }
   const std::string& piece(int id) const { return pieces_.at(static_cast<size_t>(id)); }

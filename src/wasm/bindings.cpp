@@ -58,6 +58,13 @@ int integer_option(const val& value, const std::string& name) {
                                     std::numeric_limits<int>::min()));
 }
 
+bool boolean_option(const val& value, const std::string& name) {
+  if (!value.isTrue() && !value.isFalse()) {
+    throw ArgumentTypeError("option '" + name + "' must be a boolean, got " + js_type_name(value));
+  }
+  return value.isTrue();
+}
+
 attn::TranslateOptions parse_options(const val& options) {
   attn::TranslateOptions parsed;
   if (options.isUndefined() || options.isNull()) return parsed;
@@ -75,12 +82,14 @@ attn::TranslateOptions parse_options(const val& options) {
     } else if (name == "nbest") {
       parsed.nbest = integer_option(value, name);
     } else if (name == "splitSentences") {
-      if (!value.isTrue() && !value.isFalse()) {
-        throw ArgumentTypeError("option 'splitSentences' must be a boolean, got " + js_type_name(value));
-      }
-      parsed.split_sentences = value.isTrue();
+      parsed.split_sentences = boolean_option(value, name);
+    } else if (name == "carryOver") {
+      parsed.carry_over = boolean_option(value, name);
+    } else if (name == "blockRepeats") {
+      parsed.block_repeats = boolean_option(value, name);
     } else {
-      throw ArgumentTypeError("unknown option '" + name + "' (expected beam, nbest, splitSentences)");
+      throw ArgumentTypeError("unknown option '" + name +
+                              "' (expected beam, nbest, splitSentences, carryOver, blockRepeats)");
     }
   }
   return parsed;

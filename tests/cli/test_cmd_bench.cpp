@@ -17,6 +17,13 @@ using nlohmann::json;
 
 namespace {
 
+// The bench times the plain search every engine runs: no repetition guard (and no carry-over).
+SearchOptions plain_search() {
+  SearchOptions options;
+  options.block_repeats = false;
+  return options;
+}
+
 const std::string kFixture = ATTN_SOURCE_DIR "/tests/fixtures/tiny.safetensors";
 
 // English<TAB>French like the Tatoeba files; line 3 repeats line 1's French, so 11 distinct sources.
@@ -105,7 +112,7 @@ TEST_CASE("bench reports consistent runs, outputs and a workload for the distinc
     REQUIRE(outputs[i]["i"] == i);
     const std::vector<int> ids = outputs[i]["ids"].get<std::vector<int>>();
     REQUIRE(ids.back() == Tokenizer::kEos);
-    REQUIRE(ids == greedy_search(model, workload[i]["source_ids"].get<std::vector<int>>(), {}).tokens);
+    REQUIRE(ids == greedy_search(model, workload[i]["source_ids"].get<std::vector<int>>(), plain_search()).tokens);
     REQUIRE(outputs[i]["text"] == model.tgt_tokenizer.decode(std::vector<int>(ids.begin(), ids.end() - 1)));
   }
 }
@@ -127,7 +134,7 @@ TEST_CASE("bench takes the first --limit sources, a beam, and prints JSON withou
   const Model model = load_fixture();
   const std::vector<json> outputs = read_jsonl(dir.path("outputs.jsonl"));
   REQUIRE(outputs.size() == 3);
-  SearchOptions beam4;
+  SearchOptions beam4 = plain_search();
   beam4.beam = 4;
   REQUIRE(outputs[2]["ids"].get<std::vector<int>>() ==
           search(model, source_ids(model, "Jane visite l'Afrique en septembre."), beam4).front().tokens);

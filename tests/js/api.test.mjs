@@ -57,6 +57,17 @@ describe('translate', () => {
     }
   });
 
+  test('carryOver puts back the name the search garbled, as the native engine does', async () => {
+    const source = 'Je travaille à Milan.';
+    const repaired = await translator.translate(source);
+    const raw = await translator.translate(source, { carryOver: false });
+    assert.match(repaired.text, /Milan/);
+    assert.doesNotMatch(raw.text, /Milan/);
+    const native = async (...flags) => (await run(nativeCli, ['translate', '-m', modelPath, ...flags], source)).stdout;
+    assert.equal(repaired.text, (await native()).trim());
+    assert.equal(raw.text, (await native('--no-carry-over')).trim());
+  });
+
   test('an empty text gives an empty translation', async () => {
     assert.equal((await translator.translate('')).text, '');
   });
@@ -66,6 +77,8 @@ describe('translate', () => {
     await assert.rejects(translator.translate('x', { beam: 'wide' }), { name: 'TypeError', message: /option 'beam' must be an integer, got string/ });
     await assert.rejects(translator.translate('x', { beam: 2.5 }), { name: 'TypeError', message: /'beam' must be an integer, got 2\.5/ });
     await assert.rejects(translator.translate('x', { splitSentences: 1 }), { name: 'TypeError', message: /'splitSentences' must be a boolean/ });
+    await assert.rejects(translator.translate('x', { carryOver: 'no' }), { name: 'TypeError', message: /'carryOver' must be a boolean/ });
+    await assert.rejects(translator.translate('x', { blockRepeats: 0 }), { name: 'TypeError', message: /'blockRepeats' must be a boolean/ });
     await assert.rejects(translator.translate('x', { bean: 2 }), { name: 'TypeError', message: /unknown option 'bean'/ });
     await assert.rejects(translator.translate('x', 'beam=2'), { name: 'TypeError', message: /options must be an object, got string/ });
   });

@@ -58,12 +58,6 @@ std::vector<Sentence> sentences(const attn::ModelConfig& config) {
   return result;
 }
 
-// Beam search cuts its output at this many tokens, forcing </s> at the last (see SearchOptions).
-int output_limit(const attn::SearchOptions& options, int source_length) {
-  return std::max(1, static_cast<int>(options.max_length_ratio * static_cast<float>(source_length)) +
-                         options.max_length_extra);
-}
-
 double max_difference(const std::vector<float>& actual, const json& expected_rows, size_t rows, size_t cols) {
   REQUIRE(expected_rows.size() == rows);
   double worst = 0;
@@ -104,11 +98,12 @@ void compare_with_reference(const Model& written) {
 
   attn::SearchOptions greedy;
   greedy.beam = 1;
+  greedy.block_repeats = false;  // the reference decodes plainly; the repetition guard has its own tests
   const std::vector<Sentence> cases = sentences(model.config);
   json requests = json::array();
   for (const Sentence& s : cases) {
     requests.push_back({{"command", "forward"}, {"src", s.source}, {"tgt", s.target}});
-    const int limit = output_limit(greedy, static_cast<int>(s.source.size()));
+    const int limit = attn::max_output_length(greedy, static_cast<int>(s.source.size()));
     requests.push_back({{"command", "greedy"}, {"src", s.source}, {"max_len", limit}});
   }
   TempPath requests_file(".json");
@@ -134,7 +129,7 @@ void compare_with_reference(const Model& written) {
 
     // The reference stops at the limit without forcing </s>; beam search puts </s> in the last place.
     std::vector<int> expected = reference_greedy["tokens"].get<std::vector<int>>();
-    const int limit = output_limit(greedy, static_cast<int>(S));
+    const int limit = attn::max_output_length(greedy, static_cast<int>(S));
     REQUIRE(!expected.empty());
     if (static_cast<int>(expected.size()) == limit) expected.back() = Tokenizer::kEos;
     const std::vector<attn::SearchHypothesis> found = attn::beam_search(model, s.source, greedy);

@@ -99,3 +99,44 @@ TEST_CASE("search options are validated", "[search]") {
   options.nbest = 1;
   REQUIRE_THROWS_WITH(search(model, {5, 6}, options), Catch::Contains("</s>"));
 }
+
+namespace {
+
+// Whether some span of 1..4 tokens, not all digits, occurs three times in a row in `tokens`.
+bool has_tripled_span(const Model& model, const std::vector<int>& tokens) {
+  auto is_digit = [&](int id) {
+    const std::string bytes = model.tgt_tokenizer.piece_bytes(id);
+    return bytes.size() == 1 && std::isdigit(static_cast<unsigned char>(bytes[0]));
+  };
+  for (size_t span = 1; span <= 4; ++span) {
+    for (size_t start = 0; start + 3 * span <= tokens.size(); ++start) {
+      const auto first = tokens.begin() + static_cast<std::ptrdiff_t>(start);
+      const auto second = first + static_cast<std::ptrdiff_t>(span), third = second + static_cast<std::ptrdiff_t>(span);
+      if (std::equal(first, second, second) && std::equal(first, second, third) && !std::all_of(first, second, is_digit))
+        return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("search never writes a span three times in a row unless allowed to", "[search][repetition]") {
+  const std::vector<std::string> inputs = {"Tom a 19 ans !", "aaaa", "Il est 2:30, Mary.", "Jane visite l'Afrique."};
+  int loops_allowed = 0;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    const Model model = tiny_model(seed % 2 == 0, seed);
+    for (const auto& sentence : inputs) {
+      const auto src = source_ids(model, sentence);
+      for (int beam : {1, 4}) {
+        SearchOptions options;
+        options.beam = beam;
+        options.nbest = beam;
+        for (const auto& h : search(model, src, options)) REQUIRE_FALSE(has_tripled_span(model, h.tokens));
+        options.block_repeats = false;
+        for (const auto& h : search(model, src, options)) loops_allowed += has_tripled_span(model, h.tokens);
+      }
+    }
+  }
+  REQUIRE(loops_allowed > 0);  // the untrained models do loop, so the check above is not vacuous
+}

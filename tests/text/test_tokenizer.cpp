@@ -151,6 +151,17 @@ TEST_CASE("tokenizer: decode skips specials and repairs bad byte runs", "[tokeni
   CHECK_THROWS_AS(tokenizer.display_pieces({tokenizer.size()}), std::invalid_argument);
 }
 
+TEST_CASE("tokenizer: piece_bytes spells each piece as decode would, byte pieces unvalidated", "[tokenizer]") {
+  const Tokenizer& tokenizer = dev_bpe();
+  const std::vector<int> ids = tokenizer.encode("Il pleut à Paris, 2:30.");
+  std::string spelled;
+  for (int id : ids) spelled += tokenizer.piece_bytes(id);
+  CHECK(spelled == " " + tokenizer.decode(ids));  // decode drops only the first word's marker
+  CHECK(tokenizer.piece_bytes(Tokenizer::kEos).empty());
+  CHECK(tokenizer.piece_bytes(Tokenizer::kFirstByte + 0xC3) == "\xC3");  // half a character, kept as is
+  CHECK_THROWS_AS(tokenizer.piece_bytes(tokenizer.size()), std::invalid_argument);
+}
+
 TEST_CASE("tokenizer: char mode", "[tokenizer]") {
   const Tokenizer tokenizer = Tokenizer::learn_chars({"14 juillet 1789", "1er mai"});
   // Every character seen is a piece; the space is "▁".

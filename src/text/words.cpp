@@ -1,0 +1,59 @@
+#include "text/words.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace attn {
+namespace {
+
+bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
+
+// Joiners stay inside a word only between two word bytes: "2:30", "3.5", "1,000" but not "Tom," or "end.".
+bool is_inner_joiner(std::string_view text, size_t i) {
+  const char c = text[i];
+  return (c == ':' || c == '.' || c == ',') && i > 0 && i + 1 < text.size() &&
+         is_word_byte(static_cast<unsigned char>(text[i - 1])) && is_word_byte(static_cast<unsigned char>(text[i + 1]));
+}
+
+}  // namespace
+
+std::vector<WordSpan> word_spans(std::string_view text) {
+  std::vector<WordSpan> spans;
+  bool open = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool inside = is_word_byte(static_cast<unsigned char>(text[i])) || (open && is_inner_joiner(text, i));
+    if (inside && !open) spans.push_back({i, i});
+    if (inside) spans.back().end = i + 1;
+    open = inside;
+  }
+  return spans;
+}
+
+std::vector<std::string> words_of(std::string_view text) {
+  std::vector<std::string> words;
+  for (const WordSpan& span : word_spans(text)) words.emplace_back(text.substr(span.begin, span.end - span.begin));
+  return words;
+}
+
+std::vector<std::string> lowercase(std::vector<std::string> words) {
+  for (std::string& word : words) {
+    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
+  }
+  return words;
+}
+
+std::vector<std::string> tripled_run(const std::vector<std::string>& words) {
+  for (size_t span = 1; span <= 4; ++span) {
+    for (size_t start = 0; start + 3 * span <= words.size(); ++start) {
+      const auto first = words.begin() + static_cast<std::ptrdiff_t>(start);
+      const auto second = first + static_cast<std::ptrdiff_t>(span);
+      const auto third = second + static_cast<std::ptrdiff_t>(span);
+      if (std::equal(first, second, second) && std::equal(first, second, third)) {
+        return {first, third + static_cast<std::ptrdiff_t>(span)};
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace attn
