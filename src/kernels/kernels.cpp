@@ -61,14 +61,22 @@ void linear_block(const MatrixView& w, const float* bias, const float* x, float*
   }
 }
 
+// The exact int32 dot of an int8 weight row with an int16 row. The pointers step, rather than row[c] being
+// indexed, so that LLVM folds each element's address into a wasm load's constant offset: the wasm baseline (no
+// vectors) otherwise computes two addresses per product, which made its int8 translation 1.6x slower. Separate
+// partial sums gain nothing here (LLVM already splits integer sums) and stop GCC vectorizing the loop.
+int32_t int_dot(const int8_t* w, const int16_t* x, int cols) {
+  int32_t total = 0;
+  for (const int8_t* end = w + cols; w != end; ++w, ++x) total += int32_t{*w} * *x;
+  return total;
+}
+
 // The int8 product over quantized rows: exact int32 sums, then one scaling in the order every variant uses.
 void linear_quantized(const MatrixView& w, const float* bias, const QuantizedRows& q, int n, float* y) {
   for (int i = 0; i < n; ++i) {
     const int16_t* x = q.values.data() + static_cast<size_t>(i) * w.cols;
     for (int r = 0; r < w.rows; ++r) {
-      const int8_t* row = w.i8 + static_cast<size_t>(r) * w.cols;
-      int32_t total = 0;
-      for (int c = 0; c < w.cols; ++c) total += int32_t{row[c]} * x[c];
+      const int32_t total = int_dot(w.i8 + static_cast<size_t>(r) * w.cols, x, w.cols);
       y[static_cast<size_t>(i) * w.rows + r] = quantization::scale_back(total, q.scales[i], w.scale[r], bias, r);
     }
   }

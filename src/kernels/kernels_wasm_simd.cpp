@@ -138,10 +138,13 @@ inline void linear_tile(const MatrixView& w, const float* bias, const float* x, 
   }
 }
 
-// XRows rows of x against all weight rows. Tiles keep at most 8 accumulators (16 v128 registers on x64).
+// XRows rows of x against all weight rows. x64 has 16 v128 registers, and V8 spills inside the loop when a tile's
+// accumulators (2 per dot), weight rows (2 each) and x rows (2 each) need more. One x row takes 3 weight rows (14
+// registers): one decoder step's F32 products (scripts/bench-kernels.sh) take 206 µs, 219 µs with 2 weight rows
+// and 260 µs with 4 (18 registers).
 template <int XRows>
 void linear_rows(const MatrixView& w, const float* bias, const float* x, float* y) {
-  constexpr int kWRows = XRows == 1 ? 4 : XRows == 2 ? 2 : 1;
+  constexpr int kWRows = XRows == 1 ? 3 : XRows == 2 ? 2 : 1;
   int r = 0;
   for (; r + kWRows <= w.rows; r += kWRows) linear_tile<XRows, kWRows>(w, bias, x, r, y);
   for (; r < w.rows; ++r) linear_tile<XRows, 1>(w, bias, x, r, y);
