@@ -55,15 +55,14 @@ Hypothesis to_hypothesis(const Model& model, const SearchHypothesis& found, bool
 SearchHypothesis forced_hypothesis(const Model& model, const std::vector<int>& source_ids, std::vector<int> tokens) {
   SearchHypothesis h;
   h.tokens = std::move(tokens);
-  const TeacherForced forced = teacher_forced(model, source_ids, h.tokens);
-  h.attention = forced.attention;
+  TeacherForced forced = teacher_forced(model, source_ids, h.tokens);
+  h.attention = std::move(forced.attention);
   const size_t V = static_cast<size_t>(model.config.tgt_vocab);
-  std::vector<float> row(V);
   float total = 0;
   for (size_t t = 0; t < h.tokens.size(); ++t) {
-    std::copy_n(&forced.logits[t * V], V, row.data());
-    kernels::log_softmax_inplace(row.data(), static_cast<int>(V));
-    const float log_prob = row[static_cast<size_t>(h.tokens[t])];
+    float* row = &forced.logits[t * V];
+    kernels::log_softmax_inplace(row, static_cast<int>(V));
+    const float log_prob = row[h.tokens[t]];
     h.probabilities.push_back(std::exp(log_prob));
     total += log_prob;
   }
@@ -75,12 +74,13 @@ SearchHypothesis forced_hypothesis(const Model& model, const std::vector<int>& s
 // the search's length limit, which bounds its cost (a copied word may take many more target pieces).
 SearchHypothesis with_copies_carried_over(const Model& model, const std::vector<int>& source_ids,
                                           const SearchOptions& options, SearchHypothesis found) {
-  const std::optional<std::string> repaired = carry_over_copies(
-      model.src_tokenizer, model.tgt_tokenizer, {source_ids, found.tokens, found.attention, found.probabilities});
+  const std::optional<std::string> repaired =
+      carry_over_copies(model.src_tokenizer, model.tgt_tokenizer, source_ids, found);
   if (!repaired) return found;
   std::vector<int> tokens = model.tgt_tokenizer.encode(*repaired);
   tokens.push_back(Tokenizer::kEos);
-  if (tokens.size() > static_cast<size_t>(max_output_length(options, static_cast<int>(source_ids.size())))) return found;
+  const int limit = max_output_length(options, static_cast<int>(source_ids.size()));
+  if (tokens.size() > static_cast<size_t>(limit)) return found;
   return forced_hypothesis(model, source_ids, std::move(tokens));
 }
 

@@ -44,7 +44,8 @@ std::vector<Word> words_with_pieces(const SpelledOut& spelled) {
 }
 
 bool is_code(const std::string& word) {
-  const bool number = std::all_of(word.begin(), word.end(), [](unsigned char c) { return std::isdigit(c) || c == ':'; });
+  const bool number =
+      std::all_of(word.begin(), word.end(), [](unsigned char c) { return std::isdigit(c) || c == ':'; });
   const bool acronym =
       word.size() >= 2 && std::all_of(word.begin(), word.end(), [](unsigned char c) { return std::isupper(c); });
   return number || acronym;
@@ -97,16 +98,16 @@ struct Replacement {
 }  // namespace
 
 std::optional<std::string> carry_over_copies(const Tokenizer& source_tokenizer, const Tokenizer& target_tokenizer,
-                                             const AlignedTranslation& translation) {
-  const size_t S = translation.source_ids.size(), T = translation.target_ids.size();
-  if (translation.attention.size() != T * S || translation.probabilities.size() != T)
+                                             const std::vector<int>& source_ids, const SearchHypothesis& found) {
+  const size_t S = source_ids.size(), T = found.tokens.size();
+  if (found.attention.size() != T * S || found.probabilities.size() != T)
     throw std::invalid_argument("carry_over_copies: attention must be [target, source] and probabilities [target]");
-  const SpelledOut source_text = spell_out(source_tokenizer, translation.source_ids);
-  const SpelledOut target_text = spell_out(target_tokenizer, translation.target_ids);
+  const SpelledOut source_text = spell_out(source_tokenizer, source_ids);
+  const SpelledOut target_text = spell_out(target_tokenizer, found.tokens);
   const std::vector<Word> source = words_with_pieces(source_text), target = words_with_pieces(target_text);
   if (source.empty() || target.empty()) return std::nullopt;
 
-  const std::vector<std::vector<float>> mass = attention_mass(target, source, translation.attention, S);
+  const std::vector<std::vector<float>> mass = attention_mass(target, source, found.attention, S);
   std::vector<size_t> aligned(target.size());  // the source word each target word gives the most attention
   for (size_t i = 0; i < target.size(); ++i)
     aligned[i] = static_cast<size_t>(std::max_element(mass[i].begin(), mass[i].end()) - mass[i].begin());
@@ -120,7 +121,7 @@ std::optional<std::string> carry_over_copies(const Tokenizer& source_tokenizer, 
     float copy_mass = 0;
     for (size_t i = 0; i < target.size(); ++i) {
       const bool garbled = (code || target[i].pieces() >= 2) &&
-                           mean_probability(target[i], translation.probabilities) < kUnsureCopy;
+                           mean_probability(target[i], found.probabilities) < kUnsureCopy;
       if (aligned[i] == j && mass[i][j] > copy_mass && garbled && !has_text(source, target[i].text)) {
         copy = i;
         copy_mass = mass[i][j];

@@ -11,19 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "search/beam_search.h"
 #include "text/tokenizer.h"
 
 namespace attn {
 
 // A target word whose pieces have a mean probability below this may be a failed copy (chosen on dev.tsv).
 inline constexpr float kUnsureCopy = 0.5f;
-
-struct AlignedTranslation {
-  std::vector<int> source_ids;       // may end with </s>
-  std::vector<int> target_ids;       // may end with </s>
-  std::vector<float> attention;      // [target_ids.size(), source_ids.size()]
-  std::vector<float> probabilities;  // [target_ids.size()]
-};
 
 // The decoded target text with every failed copy replaced, or nullopt when there is none. Words are those of
 // text/words.h.
@@ -36,8 +30,9 @@ struct AlignedTranslation {
 //   or more pieces, as garbled spellings do ("Manan"); "India" for "Inde" is a translation.
 // - Only that word is replaced: the neighbours the attention also leans on are usually right ("in Manan"), though a
 //   name garbled into two words keeps one of them ("United States" -> "USA States").
-// Throws std::invalid_argument when the attention or probabilities do not match the ids.
+// source_ids may end with </s>; `found` is the search's hypothesis for them. Throws std::invalid_argument when its
+// attention or probabilities do not match the ids.
 std::optional<std::string> carry_over_copies(const Tokenizer& source_tokenizer, const Tokenizer& target_tokenizer,
-                                             const AlignedTranslation& translation);
+                                             const std::vector<int>& source_ids, const SearchHypothesis& found);
 
 }  // namespace attn

@@ -49,26 +49,33 @@ std::vector<std::string> word_of_piece(const Tokenizer& tokenizer, const std::ve
   }
   std::vector<std::string> words(ids.size());
   for (const WordSpan& span : word_spans(text)) {
-    for (size_t b = span.begin; b < span.end; ++b) words[piece_of_byte[b]] = text.substr(span.begin, span.end - span.begin);
+    const std::string word = text.substr(span.begin, span.end - span.begin);
+    for (size_t b = span.begin; b < span.end; ++b) words[piece_of_byte[b]] = word;
   }
   return words;
 }
 
 size_t pieces_of(const Tokenizer& tokenizer, const std::string& word) { return tokenizer.encode(word).size(); }
 
-// A translation whose target words attend, with all their weight, to the first piece of the source word `alignment`
-// names (unnamed ones to </s>), with probability `unsure` for the words in `unsure_words` and 0.9 for the rest.
-AlignedTranslation translation(const std::string& source, const std::string& target,
-                               const std::map<std::string, std::string>& alignment,
-                               const std::map<std::string, float>& unsure_words) {
-  AlignedTranslation t;
+// A source sentence and the search's hypothesis for it, whose target words attend, with all their weight, to the
+// first piece of the source word `alignment` names (unnamed ones to </s>), with the probability `unsure_words` gives
+// them, else 0.9.
+struct Translation {
+  std::vector<int> source_ids;
+  SearchHypothesis found;
+};
+
+Translation translation(const std::string& source, const std::string& target,
+                        const std::map<std::string, std::string>& alignment,
+                        const std::map<std::string, float>& unsure_words) {
+  Translation t;
   t.source_ids = with_end(french().encode(source));
-  t.target_ids = with_end(english().encode(target));
+  t.found.tokens = with_end(english().encode(target));
   const std::vector<std::string> source_words = word_of_piece(french(), t.source_ids);
-  const std::vector<std::string> target_words = word_of_piece(english(), t.target_ids);
+  const std::vector<std::string> target_words = word_of_piece(english(), t.found.tokens);
   const size_t S = t.source_ids.size();
-  t.attention.assign(t.target_ids.size() * S, 0.0f);
-  for (size_t i = 0; i < t.target_ids.size(); ++i) {
+  t.found.attention.assign(t.found.tokens.size() * S, 0.0f);
+  for (size_t i = 0; i < t.found.tokens.size(); ++i) {
     const auto aligned = alignment.find(target_words[i]);
     size_t column = S - 1;
     if (aligned != alignment.end()) {
@@ -76,15 +83,15 @@ AlignedTranslation translation(const std::string& source, const std::string& tar
                                    source_words.begin());
       REQUIRE(column < S);
     }
-    t.attention[i * S + column] = 1.0f;
+    t.found.attention[i * S + column] = 1.0f;
     const auto unsure = unsure_words.find(target_words[i]);
-    t.probabilities.push_back(unsure == unsure_words.end() ? 0.9f : unsure->second);
+    t.found.probabilities.push_back(unsure == unsure_words.end() ? 0.9f : unsure->second);
   }
   return t;
 }
 
-std::optional<std::string> carried_over(const AlignedTranslation& t) {
-  return carry_over_copies(french(), english(), t);
+std::optional<std::string> carried_over(const Translation& t) {
+  return carry_over_copies(french(), english(), t.source_ids, t.found);
 }
 
 const std::map<std::string, std::string> kWorkingIn = {{"I", "Je"}, {"m", "Je"}, {"working", "travaille"},
@@ -142,10 +149,10 @@ TEST_CASE("at a sentence's start only words rare in lowercase too are names", "[
 }
 
 TEST_CASE("attention and probabilities must match the ids", "[carry_over]") {
-  AlignedTranslation t = translation("Je travaille à Milan.", "I'm working in Manan.", kWorkingIn, {});
-  t.probabilities.pop_back();
+  Translation t = translation("Je travaille à Milan.", "I'm working in Manan.", kWorkingIn, {});
+  t.found.probabilities.pop_back();
   CHECK_THROWS_WITH(carried_over(t), Catch::Contains("probabilities"));
   t = translation("Je travaille à Milan.", "I'm working in Manan.", kWorkingIn, {});
-  t.attention.pop_back();
+  t.found.attention.pop_back();
   CHECK_THROWS_WITH(carried_over(t), Catch::Contains("attention"));
 }
