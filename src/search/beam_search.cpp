@@ -60,6 +60,18 @@ void best_tokens(const float* row, int vocab, int count, int* best) {
   }
 }
 
+// The last tokens (at most kRepeatWindow, oldest first) of the hypothesis at `row` of the latest record, read back
+// through the back-pointers.
+void recent_tokens(const std::vector<StepRecord>& steps, int row, std::vector<int>& tokens) {
+  tokens.clear();
+  for (size_t t = steps.size(); t-- > 0 && tokens.size() < kRepeatWindow;) {
+    const Candidate& c = steps[t].chosen[row];
+    tokens.push_back(c.token);
+    row = c.parent;
+  }
+  std::reverse(tokens.begin(), tokens.end());
+}
+
 SearchHypothesis trace_back(const std::vector<StepRecord>& steps, int step, int row, int source_length) {
   SearchHypothesis h;
   const size_t S = static_cast<size_t>(source_length);
@@ -121,7 +133,6 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
 
   std::vector<int> alive_rows = {0};  // rows of the previous step's record being extended (row 0: <s>)
   std::vector<int> previous_tokens = {Tokenizer::kBos};
-  std::vector<std::vector<int>> histories = {{}};  // tokens so far of each hypothesis being extended
   std::vector<float> previous_totals = {0.0f};
   std::vector<float> states = encoded.initial_state, next_states, logits, attention;
   std::vector<StepRecord> steps;
@@ -131,7 +142,7 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
   };
   std::vector<Finished> finished;
   std::vector<Candidate> candidates;
-  std::vector<int> best(std::min(beam, V));
+  std::vector<int> best(std::min(beam, V)), history;
   DecoderWorkspace workspace;
 
   for (int t = 0; t < max_length && !alive_rows.empty() && static_cast<int>(finished.size()) < beam; ++t) {
@@ -147,7 +158,10 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
     for (int k = 0; k < K; ++k) {
       float* row = &logits[static_cast<size_t>(k) * V];
       kernels::log_softmax_inplace(row, V);
-      if (options.block_repeats) forbid_third_repeats(model.tgt_tokenizer, histories[k], row);
+      if (options.block_repeats) {
+        recent_tokens(steps, alive_rows[k], history);
+        forbid_third_repeats(model.tgt_tokenizer, history, row);
+      }
       auto push = [&](int token) { candidates.push_back({k, token, row[token], previous_totals[k] + row[token]}); };
       if (last_step) {
         push(Tokenizer::kEos);
@@ -164,14 +178,12 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
     record.attention.resize(keep * S);
     std::vector<int> next_alive;
     std::vector<float> continuing_states;
-    std::vector<std::vector<int>> continuing_histories;
     previous_tokens.clear();
     previous_totals.clear();
     for (size_t i = 0; i < keep; ++i) {
       Candidate c = candidates[i];
       std::copy_n(&attention[static_cast<size_t>(c.parent) * S], S, &record.attention[i * S]);
       const float* state = &next_states[static_cast<size_t>(c.parent) * H];
-      const std::vector<int>& history = histories[static_cast<size_t>(c.parent)];
       c.parent = alive_rows[c.parent];  // from index among this step's inputs to row of the previous record
       record.chosen.push_back(c);
       if (c.token == Tokenizer::kEos) {
@@ -182,13 +194,10 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
       previous_tokens.push_back(c.token);
       previous_totals.push_back(c.total);
       continuing_states.insert(continuing_states.end(), state, state + H);
-      continuing_histories.push_back(history);
-      continuing_histories.back().push_back(c.token);
     }
     steps.push_back(std::move(record));
     alive_rows = std::move(next_alive);
     states = std::move(continuing_states);
-    histories = std::move(continuing_histories);
   }
 
   std::stable_sort(finished.begin(), finished.end(),

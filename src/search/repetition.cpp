@@ -10,7 +10,8 @@ namespace {
 bool is_digit_piece(const Tokenizer& tokenizer, int id) {
   std::string bytes = tokenizer.piece_bytes(id);
   if (!bytes.empty() && bytes[0] == ' ') bytes.erase(0, 1);
-  return !bytes.empty() && std::all_of(bytes.begin(), bytes.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
+  return !bytes.empty() &&
+         std::all_of(bytes.begin(), bytes.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
