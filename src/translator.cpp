@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kernels/kernels.h"
+#include "model/embedding_cache.h"
 #include "model/forward.h"
 #include "model/model_file.h"
 #include "search/beam_search.h"
@@ -90,8 +91,8 @@ struct Piece {
   std::vector<int> ids;
 };
 
-SentenceTranslation translate_sentence(const Model& model, std::string_view sentence, std::vector<int> ids,
-                                       const TranslateOptions& options) {
+SentenceTranslation translate_sentence(const Model& model, EmbeddingCache& embeddings, std::string_view sentence,
+                                       std::vector<int> ids, const TranslateOptions& options) {
   SentenceTranslation out;
   out.source = std::string(sentence);
   out.source_tokens = with_end_token(model.src_tokenizer.display_pieces(ids));
@@ -102,7 +103,7 @@ SentenceTranslation translate_sentence(const Model& model, std::string_view sent
   search_options.nbest = std::max(1, options.nbest);
   // A source that repeats itself ("Non, non, non !") may be translated with the repetition.
   search_options.block_repeats = options.block_repeats && tripled_run(lowercase(words_of(sentence))).empty();
-  std::vector<SearchHypothesis> found = search(model, ids, search_options);
+  std::vector<SearchHypothesis> found = search(model, ids, search_options, &embeddings);
   if (options.carry_over) {
     for (SearchHypothesis& h : found) h = with_copies_carried_over(model, ids, search_options, std::move(h));
   }
@@ -141,7 +142,9 @@ std::vector<Piece> pieces_to_translate(const Tokenizer& tokenizer, std::string_v
 }  // namespace
 
 Translator::Translator(const uint8_t* bytes, size_t size)
-    : model_(std::make_unique<Model>(load_model(bytes, size))), file_bytes_(static_cast<int64_t>(size)) {}
+    : model_(std::make_unique<Model>(load_model(bytes, size))),
+      embeddings_(std::make_unique<EmbeddingCache>(*model_)),
+      file_bytes_(static_cast<int64_t>(size)) {}
 Translator::~Translator() = default;
 Translator::Translator(Translator&&) noexcept = default;
 Translator& Translator::operator=(Translator&&) noexcept = default;
@@ -155,7 +158,7 @@ Translation Translator::translate(std::string_view raw_text, const TranslateOpti
     const TextSpan span = piece.span;
     out.text.append(text, cursor, span.begin - cursor);  // the original spacing between sentences
     out.sentences.push_back(translate_sentence(
-        *model_, std::string_view(text).substr(span.begin, span.end - span.begin), std::move(piece.ids), options));
+        *model_, *embeddings_, std::string_view(text).substr(span.begin, span.end - span.begin), std::move(piece.ids), options));
     out.text += out.sentences.back().best.translation;
     cursor = span.end;
   }

@@ -12,6 +12,7 @@
 namespace attn {
 
 struct Model;
+class EmbeddingCache;
 
 struct TranslateOptions {
   int beam = 4;       // 1 = greedy; at most 16
@@ -74,6 +75,8 @@ class Translator {
 
  private:
   std::unique_ptr<Model> model_;
+  // The decoder's per-token products, kept across calls (at most 8 MB; see model/embedding_cache.h).
+  std::unique_ptr<EmbeddingCache> embeddings_;
   int64_t file_bytes_ = 0;
 };
 

@@ -53,7 +53,7 @@ template <int Rows>
 void linear_block(const MatrixView& w, const float* bias, const float* x, float* y) {
   float totals[Rows];
   for (int r = 0; r < w.rows; ++r) {
-    dot_rows<Rows>(w.f32 + static_cast<size_t>(r) * w.cols, x, w.cols, totals);
+    dot_rows<Rows>(w.f32 + r * w.row_stride(), x, w.cols, totals);
     if (bias) {
       for (int i = 0; i < Rows; ++i) totals[i] += bias[r];
     }
@@ -76,7 +76,7 @@ void linear_quantized(const MatrixView& w, const float* bias, const QuantizedRow
   for (int i = 0; i < n; ++i) {
     const int16_t* x = q.values.data() + static_cast<size_t>(i) * w.cols;
     for (int r = 0; r < w.rows; ++r) {
-      const int32_t total = int_dot(w.i8 + static_cast<size_t>(r) * w.cols, x, w.cols);
+      const int32_t total = int_dot(w.i8 + r * w.row_stride(), x, w.cols);
       y[static_cast<size_t>(i) * w.rows + r] = quantization::scale_back(total, q.scales[i], w.scale[r], bias, r);
     }
   }

@@ -21,13 +21,17 @@
 namespace attn::kernels {
 
 // A row-major [rows, cols] weight matrix, either f32 or int8 with one f32 scale per row
-// (element = scale[r] * i8[r * cols + c]). Exactly one of `f32` and `i8` is set.
+// (element = scale[r] * i8[r * row_stride() + c]). Exactly one of `f32` and `i8` is set. A view may cover only
+// some columns of a wider matrix: `stride` is then that matrix's width.
 struct MatrixView {
   const float* f32 = nullptr;
   const int8_t* i8 = nullptr;
   const float* scale = nullptr;
   int rows = 0;
   int cols = 0;
+  int stride = 0;  // elements from one row's start to the next; 0 for a dense matrix (= cols)
+
+  size_t row_stride() const { return static_cast<size_t>(stride > 0 ? stride : cols); }
 };
 
 // Rows of x quantized for an int8 matrix product: x[i, c] ≈ scales[i] * values[i * cols + c].

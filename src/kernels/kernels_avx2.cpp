@@ -117,9 +117,9 @@ ATTN_AVX2 inline void dot_block(const float* w, size_t w_stride, const float* x,
 // WRows weight rows starting at row r0 against XRows x rows (f32 weights); writes y with the bias added.
 template <int XRows, int WRows>
 ATTN_AVX2 inline void linear_tile(const MatrixView& w, const float* bias, const float* x, int r0, float* y) {
-  const size_t cols = static_cast<size_t>(w.cols);
+  const size_t w_stride = w.row_stride();
   float totals[XRows * WRows];
-  dot_block<XRows, WRows>(w.f32 + r0 * cols, cols, x, cols, w.cols, totals);
+  dot_block<XRows, WRows>(w.f32 + r0 * w_stride, w_stride, x, static_cast<size_t>(w.cols), w.cols, totals);
   for (int i = 0; i < XRows; ++i) {
     for (int r = 0; r < WRows; ++r) {
       float value = totals[i * WRows + r];
@@ -149,23 +149,23 @@ ATTN_AVX2 inline int32_t sum_lanes(__m256i v) {
 // Integer dots of WRows int8 weight rows with XRows int16 rows, 16 columns per step: vpmovsxbw widens the
 // weights, vpmaddwd multiplies and adds pairs into 8 int32 lanes.
 template <int XRows, int WRows>
-ATTN_AVX2 inline void int_dot_block(const int8_t* w, const int16_t* x, int cols, int32_t* totals) {
+ATTN_AVX2 inline void int_dot_block(const int8_t* w, size_t w_stride, const int16_t* x, int cols, int32_t* totals) {
   __m256i acc[XRows][WRows];
 #pragma GCC unroll 4
   for (int i = 0; i < XRows; ++i) {
 #pragma GCC unroll 4
     for (int r = 0; r < WRows; ++r) acc[i][r] = _mm256_setzero_si256();
   }
-  const size_t stride = static_cast<size_t>(cols);
+  const size_t x_stride = static_cast<size_t>(cols);
   const int body = cols - cols % 16;
   for (int c = 0; c < body; c += 16) {
     __m256i wv[WRows];
 #pragma GCC unroll 4
     for (int r = 0; r < WRows; ++r)
-      wv[r] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + r * stride + c)));
+      wv[r] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + r * w_stride + c)));
 #pragma GCC unroll 4
     for (int i = 0; i < XRows; ++i) {
-      const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i * stride + c));
+      const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i * x_stride + c));
 #pragma GCC unroll 4
       for (int r = 0; r < WRows; ++r) acc[i][r] = _mm256_add_epi32(acc[i][r], _mm256_madd_epi16(wv[r], xv));
     }
@@ -175,7 +175,7 @@ ATTN_AVX2 inline void int_dot_block(const int8_t* w, const int16_t* x, int cols,
 #pragma GCC unroll 4
     for (int r = 0; r < WRows; ++r) {
       int32_t total = sum_lanes(acc[i][r]);
-      for (int c = body; c < cols; ++c) total += int32_t{w[r * stride + c]} * x[i * stride + c];
+      for (int c = body; c < cols; ++c) total += int32_t{w[r * w_stride + c]} * x[i * x_stride + c];
       totals[i * WRows + r] = total;
     }
   }
@@ -186,7 +186,7 @@ template <int XRows, int WRows>
 ATTN_AVX2 inline void quantized_tile(const MatrixView& w, const float* bias, const int16_t* x, const float* x_scales,
                                      int r0, float* y) {
   int32_t totals[XRows * WRows];
-  int_dot_block<XRows, WRows>(w.i8 + static_cast<size_t>(r0) * w.cols, x, w.cols, totals);
+  int_dot_block<XRows, WRows>(w.i8 + r0 * w.row_stride(), w.row_stride(), x, w.cols, totals);
   for (int i = 0; i < XRows; ++i) {
     for (int r = 0; r < WRows; ++r) {
       y[static_cast<size_t>(i) * w.rows + r0 + r] =

@@ -126,9 +126,9 @@ inline void dot_block(const float* w, size_t w_stride, const float* x, size_t x_
 
 template <int XRows, int WRows>
 inline void linear_tile(const MatrixView& w, const float* bias, const float* x, int r0, float* y) {
-  const size_t cols = static_cast<size_t>(w.cols);
+  const size_t w_stride = w.row_stride();
   float totals[XRows * WRows];
-  dot_block<XRows, WRows>(w.f32 + r0 * cols, cols, x, cols, w.cols, totals);
+  dot_block<XRows, WRows>(w.f32 + r0 * w_stride, w_stride, x, static_cast<size_t>(w.cols), w.cols, totals);
   for (int i = 0; i < XRows; ++i) {
     for (int r = 0; r < WRows; ++r) {
       float value = totals[i * WRows + r];
@@ -162,22 +162,22 @@ inline int32_t sum_lanes(v128_t v) {
 // Integer dots of WRows int8 weight rows with XRows int16 rows, 8 columns per step: i16x8.load8x8_s widens the
 // weights as it loads them and i32x4.dot_i16x8_s multiplies and adds pairs into 4 int32 lanes.
 template <int XRows, int WRows>
-inline void int_dot_block(const int8_t* w, const int16_t* x, int cols, int32_t* totals) {
+inline void int_dot_block(const int8_t* w, size_t w_stride, const int16_t* x, int cols, int32_t* totals) {
   v128_t acc[XRows][WRows];
 #pragma GCC unroll 4
   for (int i = 0; i < XRows; ++i) {
 #pragma GCC unroll 4
     for (int r = 0; r < WRows; ++r) acc[i][r] = wasm_i32x4_splat(0);
   }
-  const size_t stride = static_cast<size_t>(cols);
+  const size_t x_stride = static_cast<size_t>(cols);
   const int body = cols - cols % 8;
   for (int c = 0; c < body; c += 8) {
     v128_t wv[WRows];
 #pragma GCC unroll 4
-    for (int r = 0; r < WRows; ++r) wv[r] = wasm_i16x8_load8x8(w + r * stride + c);
+    for (int r = 0; r < WRows; ++r) wv[r] = wasm_i16x8_load8x8(w + r * w_stride + c);
 #pragma GCC unroll 4
     for (int i = 0; i < XRows; ++i) {
-      const v128_t xv = wasm_v128_load(x + i * stride + c);
+      const v128_t xv = wasm_v128_load(x + i * x_stride + c);
 #pragma GCC unroll 4
       for (int r = 0; r < WRows; ++r) acc[i][r] = wasm_i32x4_add(acc[i][r], wasm_i32x4_dot_i16x8(wv[r], xv));
     }
@@ -187,7 +187,7 @@ inline void int_dot_block(const int8_t* w, const int16_t* x, int cols, int32_t* 
 #pragma GCC unroll 4
     for (int r = 0; r < WRows; ++r) {
       int32_t total = sum_lanes(acc[i][r]);
-      for (int c = body; c < cols; ++c) total += int32_t{w[r * stride + c]} * x[i * stride + c];
+      for (int c = body; c < cols; ++c) total += int32_t{w[r * w_stride + c]} * x[i * x_stride + c];
       totals[i * WRows + r] = total;
     }
   }
@@ -198,7 +198,7 @@ template <int XRows, int WRows>
 inline void quantized_tile(const MatrixView& w, const float* bias, const int16_t* x, const float* x_scales, int r0,
                            float* y) {
   int32_t totals[XRows * WRows];
-  int_dot_block<XRows, WRows>(w.i8 + static_cast<size_t>(r0) * w.cols, x, w.cols, totals);
+  int_dot_block<XRows, WRows>(w.i8 + r0 * w.row_stride(), w.row_stride(), x, w.cols, totals);
   for (int i = 0; i < XRows; ++i) {
     for (int r = 0; r < WRows; ++r) {
       y[static_cast<size_t>(i) * w.rows + r0 + r] =

@@ -30,6 +30,11 @@ void concat_rows(std::initializer_list<std::pair<const float*, int>> parts, int 
   }
 }
 
+// sum[i] += addend[i]
+void add_inplace(float* sum, const float* addend, size_t n) {
+  for (size_t i = 0; i < n; ++i) sum[i] += addend[i];
+}
+
 }  // namespace
 
 EncoderOutput encode(const Model& model, const std::vector<int>& source_ids) {
@@ -52,6 +57,11 @@ EncoderOutput encode(const Model& model, const std::vector<int>& source_ids) {
   concat_rows({{forward.data(), H}, {backward.data(), H}}, S, out.annotations.data());
   out.keys.resize(static_cast<size_t>(S) * A);  // [S, A]  U_a a_j + b_a
   kernels::linear(p.att_U.view(), p.att_b.f32.data(), out.annotations.data(), S, out.keys.data());
+  out.context_gates.resize(static_cast<size_t>(S) * 3 * H);  // [S, 3H]  W_ih[:, E:] a_j
+  kernels::linear(p.dec.weight_ih.columns(E, E + 2 * H), nullptr, out.annotations.data(), S, out.context_gates.data());
+  out.context_output.resize(static_cast<size_t>(S) * E);  // [S, E]  W_o[:, H:3H] a_j
+  kernels::linear(p.out_hidden_weight.columns(H, 3 * H), nullptr, out.annotations.data(), S,
+                  out.context_output.data());
   out.initial_state.resize(H);  // [H]  s_0 = tanh(W_init ←h_1 + b_init)
   kernels::linear(p.dec_init_weight.view(), p.dec_init_bias.f32.data(), backward.data(), 1, out.initial_state.data());
   kernels::tanh_inplace(out.initial_state.data(), H);
@@ -60,25 +70,19 @@ EncoderOutput encode(const Model& model, const std::vector<int>& source_ids) {
 
 void decode_step(const Model& model, const EncoderOutput& encoded, const int* previous_tokens,
                  const float* previous_states, int count, float* states, float* attention, float* logits,
-                 DecoderWorkspace& ws) {
+                 EmbeddingCache& embeddings, DecoderWorkspace& ws) {
   const ModelConfig& c = model.config;
   const Parameters& p = model.params;
   const int K = count, S = encoded.length, E = c.embed, H = c.hidden, A = c.attention;
   const size_t k = static_cast<size_t>(K);
-  ws.embedded.resize(k * E);
   ws.query.resize(k * A);
-  ws.context.resize(k * 2 * H);
-  ws.gru_input.resize(k * (E + 2 * H));
-  ws.gates_input.resize(k * 3 * H);
+  ws.gates_context.resize(k * 3 * H);
+  ws.output_context.resize(k * E);
   ws.gates_hidden.resize(k * 3 * H);
-  ws.output_input.resize(k * (3 * H + E));
   ws.output_hidden.resize(k * E);
 
-  for (int i = 0; i < K; ++i) {  // [K, E]  tgt_embed(y_{i-1})
-    if (previous_tokens[i] < 0 || previous_tokens[i] >= c.tgt_vocab)
-      throw std::invalid_argument("target token id " + std::to_string(previous_tokens[i]) + " is outside the vocabulary");
-    p.tgt_embed.copy_row(previous_tokens[i], &ws.embedded[static_cast<size_t>(i) * E]);
-  }
+  // [K, 3H]  W_ih[:, :E] tgt_embed(y_{i-1}) + b_ih   and   [K, E]  W_o[:, 3H:] tgt_embed(y_{i-1})
+  embeddings.project(previous_tokens, K, ws.gates_input, ws.output_embedded);
   // [K, A]  W_a s_{i-1}
   kernels::linear(p.att_W.view(), nullptr, previous_states, K, ws.query.data());
   for (int i = 0; i < K; ++i) {
@@ -86,18 +90,18 @@ void decode_step(const Model& model, const EncoderOutput& encoded, const int* pr
     kernels::attention_scores(&ws.query[static_cast<size_t>(i) * A], encoded.keys.data(), p.att_v.f32.data(), S, A,
                               alpha);
     kernels::softmax_inplace(alpha, S);
-    // [2H]  c_i = Σ_j α_ij a_j
-    kernels::weighted_sum(alpha, encoded.annotations.data(), S, 2 * H, &ws.context[static_cast<size_t>(i) * 2 * H]);
+    // [3H] and [E]  W_ih[:, E:] c_i and W_o[:, H:3H] c_i, as Σ_j α_ij (W a_j)
+    kernels::weighted_sum(alpha, encoded.context_gates.data(), S, 3 * H, &ws.gates_context[i * 3 * H]);
+    kernels::weighted_sum(alpha, encoded.context_output.data(), S, E, &ws.output_context[i * E]);
   }
-  // [K, E + 2H]  decoder input [tgt_embed(y_{i-1}) ; c_i]
-  concat_rows({{ws.embedded.data(), E}, {ws.context.data(), 2 * H}}, K, ws.gru_input.data());
-  kernels::linear(p.dec.weight_ih.view(), p.dec.bias_ih.f32.data(), ws.gru_input.data(), K, ws.gates_input.data());
+  // [K, 3H]  W_ih [tgt_embed(y_{i-1}) ; c_i] + b_ih   and   [K, 3H]  W_hh s_{i-1} + b_hh
+  add_inplace(ws.gates_input.data(), ws.gates_context.data(), k * 3 * H);
   kernels::linear(p.dec.weight_hh.view(), p.dec.bias_hh.f32.data(), previous_states, K, ws.gates_hidden.data());
   gru_combine(ws.gates_input.data(), ws.gates_hidden.data(), previous_states, K, H, states);  // [K, H]  s_i
-  // [K, 3H + E]  [s_i ; c_i ; tgt_embed(y_{i-1})]  →  [K, E]  o_i = tanh(W_o [...] + b_o)
-  concat_rows({{states, H}, {ws.context.data(), 2 * H}, {ws.embedded.data(), E}}, K, ws.output_input.data());
-  kernels::linear(p.out_hidden_weight.view(), p.out_hidden_bias.f32.data(), ws.output_input.data(), K,
-                  ws.output_hidden.data());
+  // [K, E]  o_i = tanh(W_o [s_i ; c_i ; tgt_embed(y_{i-1})] + b_o)
+  kernels::linear(p.out_hidden_weight.columns(0, H), p.out_hidden_bias.f32.data(), states, K, ws.output_hidden.data());
+  add_inplace(ws.output_hidden.data(), ws.output_context.data(), k * E);
+  add_inplace(ws.output_hidden.data(), ws.output_embedded.data(), k * E);
   kernels::tanh_inplace(ws.output_hidden.data(), K * E);
   // [K, Vt]  logits = W_out o_i + b_out
   kernels::linear(p.output_projection(c.tied_output).view(), p.out_proj_bias.f32.data(), ws.output_hidden.data(), K,
@@ -113,11 +117,12 @@ TeacherForced teacher_forced(const Model& model, const std::vector<int>& source_
   out.logits.resize(T * V);
   out.attention.resize(T * S);
   std::vector<float> state = encoded.initial_state, next(H);
+  EmbeddingCache embeddings(model);
   DecoderWorkspace workspace;
   int previous = Tokenizer::kBos;
   for (size_t t = 0; t < T; ++t) {
     decode_step(model, encoded, &previous, state.data(), 1, next.data(), &out.attention[t * S], &out.logits[t * V],
-                workspace);
+                embeddings, workspace);
     state.swap(next);
     previous = target_ids[t];
   }

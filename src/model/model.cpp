@@ -26,6 +26,18 @@ kernels::MatrixView Tensor::view() const {
   return view;
 }
 
+kernels::MatrixView Tensor::columns(int begin, int end) const {
+  if (shape.size() != 2 || begin < 0 || begin > end || end > cols())
+    throw std::out_of_range("columns [" + std::to_string(begin) + ", " + std::to_string(end) +
+                            ") outside a matrix of " + std::to_string(cols()) + " columns");
+  kernels::MatrixView view = this->view();
+  if (view.f32) view.f32 += begin;
+  if (view.i8) view.i8 += begin;
+  view.cols = end - begin;
+  view.stride = cols();
+  return view;
+}
+
 void Tensor::copy_row(int r, float* out) const {
   if (r < 0 || r >= rows())
     throw std::out_of_range("row " + std::to_string(r) + " outside a tensor of " + std::to_string(rows()) + " rows");

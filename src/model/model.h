@@ -37,6 +37,8 @@ struct Tensor {
   int cols() const { return shape.size() == 2 ? static_cast<int>(shape[1]) : 1; }
   size_t numel() const;
   kernels::MatrixView view() const;
+  // The columns [begin, end) of a matrix, as a view into this tensor's data (no copy).
+  kernels::MatrixView columns(int begin, int end) const;
   // Copies row r as floats (dequantized when int8) into out[cols()].
   void copy_row(int r, float* out) const;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -97,18 +98,22 @@ int max_output_length(const SearchOptions& options, int source_length) {
                          options.max_length_extra);
 }
 
-SearchHypothesis greedy_search(const Model& model, const std::vector<int>& source_ids, const SearchOptions& options) {
+SearchHypothesis greedy_search(const Model& model, const std::vector<int>& source_ids, const SearchOptions& options,
+                               EmbeddingCache* embeddings) {
   validate(options, source_ids);
   const int H = model.config.hidden, V = model.config.tgt_vocab;
   const EncoderOutput encoded = encode(model, source_ids);
   const int S = encoded.length, max_length = max_output_length(options, S);
   std::vector<float> state = encoded.initial_state, next(H), logits(V), attention(S);
+  std::optional<EmbeddingCache> own_embeddings;
+  if (!embeddings) embeddings = &own_embeddings.emplace(model);
   DecoderWorkspace workspace;
   SearchHypothesis h;
   float total = 0;
   int previous = Tokenizer::kBos;
   for (int t = 0; t < max_length; ++t) {
-    decode_step(model, encoded, &previous, state.data(), 1, next.data(), attention.data(), logits.data(), workspace);
+    decode_step(model, encoded, &previous, state.data(), 1, next.data(), attention.data(), logits.data(), *embeddings,
+                workspace);
     kernels::log_softmax_inplace(logits.data(), V);
     if (options.block_repeats) forbid_third_repeats(model.tgt_tokenizer, h.tokens, logits.data());
     const int token = t + 1 == max_length ? Tokenizer::kEos : kernels::argmax(logits.data(), V);
@@ -125,7 +130,7 @@ SearchHypothesis greedy_search(const Model& model, const std::vector<int>& sourc
 }
 
 std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<int>& source_ids,
-                                          const SearchOptions& options) {
+                                          const SearchOptions& options, EmbeddingCache* embeddings) {
   validate(options, source_ids);
   const int H = model.config.hidden, V = model.config.tgt_vocab, beam = options.beam;
   const EncoderOutput encoded = encode(model, source_ids);
@@ -143,6 +148,8 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
   std::vector<Finished> finished;
   std::vector<Candidate> candidates;
   std::vector<int> best(std::min(beam, V)), history;
+  std::optional<EmbeddingCache> own_embeddings;
+  if (!embeddings) embeddings = &own_embeddings.emplace(model);
   DecoderWorkspace workspace;
 
   for (int t = 0; t < max_length && !alive_rows.empty() && static_cast<int>(finished.size()) < beam; ++t) {
@@ -151,7 +158,7 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
     logits.resize(static_cast<size_t>(K) * V);
     attention.resize(static_cast<size_t>(K) * S);
     decode_step(model, encoded, previous_tokens.data(), states.data(), K, next_states.data(), attention.data(),
-                logits.data(), workspace);
+                logits.data(), *embeddings, workspace);
 
     candidates.clear();
     const bool last_step = t + 1 == max_length;
@@ -209,9 +216,9 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
 }
 
 std::vector<SearchHypothesis> search(const Model& model, const std::vector<int>& source_ids,
-                                     const SearchOptions& options) {
-  if (options.beam == 1) return {greedy_search(model, source_ids, options)};
-  return beam_search(model, source_ids, options);
+                                     const SearchOptions& options, EmbeddingCache* embeddings) {
+  if (options.beam == 1) return {greedy_search(model, source_ids, options, embeddings)};
+  return beam_search(model, source_ids, options, embeddings);
 }
 
 }  // namespace attn

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "model/embedding_cache.h"
 #include "model/model.h"
 
 namespace attn {
@@ -28,12 +29,15 @@ struct SearchHypothesis {
 int max_output_length(const SearchOptions& options, int source_length);
 
 // source_ids must end with </s>. Returns up to options.nbest hypotheses, best first (greedy when beam is 1).
+// `embeddings`: a cache of `model`'s token projections kept across searches (the Translator's); when null the
+// search uses its own. Results are the same either way.
 std::vector<SearchHypothesis> search(const Model& model, const std::vector<int>& source_ids,
-                                     const SearchOptions& options);
+                                     const SearchOptions& options, EmbeddingCache* embeddings = nullptr);
 
 // The two strategies behind `search`, exposed so tests can check that a beam of 1 equals greedy decoding.
-SearchHypothesis greedy_search(const Model& model, const std::vector<int>& source_ids, const SearchOptions& options);
+SearchHypothesis greedy_search(const Model& model, const std::vector<int>& source_ids, const SearchOptions& options,
+                               EmbeddingCache* embeddings = nullptr);
 std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<int>& source_ids,
-                                          const SearchOptions& options);
+                                          const SearchOptions& options, EmbeddingCache* embeddings = nullptr);
 
 }  // namespace attn

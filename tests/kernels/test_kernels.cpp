@@ -111,6 +111,42 @@ TEST_CASE("linear: SIMD is bit-identical to scalar for f32 and int8", "[kernels]
   }
 }
 
+TEST_CASE("linear: a view of some columns (stride > cols) equals the product with a dense copy of them", "[kernels]") {
+  std::mt19937 rng(11);
+  for (bool int8 : {false, true}) {
+    for (int rows : {1, 5, 9}) {
+      for (int cols : {1, 7, 16, 33}) {
+        const int before = 3, after = 17, width = before + cols + after;
+        const Weights wide(rng, rows, width, int8);
+        k::MatrixView view = wide.view;  // columns [before, before + cols)
+        if (int8) view.i8 += before; else view.f32 += before;
+        view.cols = cols;
+        view.stride = width;
+        Weights dense(rng, rows, cols, int8);
+        for (int r = 0; r < rows; ++r) {
+          for (int c = 0; c < cols; ++c) {
+            const size_t from = static_cast<size_t>(r) * width + before + c, to = static_cast<size_t>(r) * cols + c;
+            if (int8) dense.i8[to] = wide.i8[from]; else dense.f32[to] = wide.f32[from];
+          }
+        }
+        if (int8) dense.scale = wide.scale;
+        dense.view.scale = int8 ? dense.scale.data() : nullptr;
+        const std::vector<float> bias = random_floats(rng, rows);
+        for (int n = 1; n <= 5; ++n) {
+          const std::vector<float> x = random_floats(rng, static_cast<size_t>(n) * cols, -3.0f, 3.0f);
+          std::vector<float> expected(static_cast<size_t>(n) * rows), scalar(expected.size()), dispatched(expected.size());
+          k::scalar::linear(dense.view, bias.data(), x.data(), n, expected.data());
+          k::scalar::linear(view, bias.data(), x.data(), n, scalar.data());
+          k::linear(view, bias.data(), x.data(), n, dispatched.data());
+          INFO("int8 " << int8 << " rows " << rows << " cols " << cols << " n " << n);
+          REQUIRE(bit_identical(expected, scalar));
+          REQUIRE(bit_identical(expected, dispatched));
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("linear: scalar f32 matches a double-precision product", "[kernels]") {
   std::mt19937 rng(2);
   for (int cols : kSizes) {

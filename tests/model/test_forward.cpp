@@ -41,24 +41,34 @@ TEST_CASE("every attention row is a distribution over the source tokens", "[forw
 }
 
 TEST_CASE("a decoder step over a batch of hypotheses equals the steps taken one by one", "[forward]") {
-  const Model model = tiny_model(/*tied_output=*/true);
-  const auto src = source_ids(model, "Il est 2:30, Mary.");
-  const EncoderOutput encoded = encode(model, src);
-  const int H = model.config.hidden, V = model.config.tgt_vocab, S = encoded.length, K = 5;
-  std::vector<int> tokens = {Tokenizer::kBos, 5, 9, 20, 3};
-  std::vector<float> states(K * H);
-  for (int i = 0; i < K * H; ++i) states[i] = std::sin(0.37f * i);
-  std::vector<float> batch_states(K * H), batch_attention(K * S), batch_logits(K * V);
-  DecoderWorkspace workspace;
-  decode_step(model, encoded, tokens.data(), states.data(), K, batch_states.data(), batch_attention.data(),
-              batch_logits.data(), workspace);
-  for (int k = 0; k < K; ++k) {
-    std::vector<float> state(H), attention(S), logits(V);
-    decode_step(model, encoded, &tokens[k], &states[k * H], 1, state.data(), attention.data(), logits.data(),
-                workspace);
-    REQUIRE(std::equal(state.begin(), state.end(), batch_states.begin() + k * H));
-    REQUIRE(std::equal(attention.begin(), attention.end(), batch_attention.begin() + k * S));
-    REQUIRE(std::equal(logits.begin(), logits.end(), batch_logits.begin() + k * V));
+  for (bool int8 : {false, true}) {
+    const Model f32 = tiny_model(/*tied_output=*/true);
+    const Model model = int8 ? quantize(f32) : f32;
+    const auto src = source_ids(model, "Il est 2:30, Mary.");
+    const EncoderOutput encoded = encode(model, src);
+    const int H = model.config.hidden, V = model.config.tgt_vocab, S = encoded.length, K = 6;
+    std::vector<int> tokens = {Tokenizer::kBos, 5, 9, 20, 3, 9};  // 9 twice: one computation serves both rows
+    std::vector<float> states(K * H);
+    for (int i = 0; i < K * H; ++i) states[i] = std::sin(0.37f * i);
+    std::vector<float> batch_states(K * H), batch_attention(K * S), batch_logits(K * V);
+    DecoderWorkspace workspace;
+    EmbeddingCache warm(model), uncached(model, /*max_bytes=*/0);
+    decode_step(model, encoded, tokens.data(), states.data(), K, batch_states.data(), batch_attention.data(),
+                batch_logits.data(), warm, workspace);
+    REQUIRE(warm.cached_tokens() == 5);
+    REQUIRE(uncached.cached_tokens() == 0);
+    for (EmbeddingCache* embeddings : {&warm, &uncached}) {  // cached rows and freshly computed ones agree
+      for (int k = 0; k < K; ++k) {
+        std::vector<float> state(H), attention(S), logits(V);
+        decode_step(model, encoded, &tokens[k], &states[k * H], 1, state.data(), attention.data(), logits.data(),
+                    *embeddings, workspace);
+        INFO("int8 " << int8 << " cached " << (embeddings == &warm) << " row " << k);
+        REQUIRE(std::equal(state.begin(), state.end(), batch_states.begin() + k * H));
+        REQUIRE(std::equal(attention.begin(), attention.end(), batch_attention.begin() + k * S));
+        REQUIRE(std::equal(logits.begin(), logits.end(), batch_logits.begin() + k * V));
+      }
+    }
+    REQUIRE(uncached.cached_tokens() == 0);
   }
 }
 

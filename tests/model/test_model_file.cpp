@@ -193,6 +193,19 @@ TEST_CASE("model file: Tensor views and rows dequantize", "[model_file]") {
   const Tensor vector = Tensor::zeros({7});
   view = vector.view();
   REQUIRE((view.rows == 1 && view.cols == 7));
+
+  // A column range views the same storage with the full width as its stride; ranges outside the matrix throw.
+  view = matrix.columns(1, 3);
+  REQUIRE((view.f32 == matrix.f32.data() + 1 && view.rows == 2 && view.cols == 2 && view.row_stride() == 3));
+  const std::vector<float> x = {1, 10};
+  std::vector<float> y(2);
+  kernels::linear(view, nullptr, x.data(), 1, y.data());
+  REQUIRE(y == std::vector<float>{2 + 30, 5 + 60});
+  view = codes.columns(1, 2);
+  REQUIRE((view.i8 == codes.i8.data() + 1 && view.scale == codes.scale.data() && view.cols == 1 && view.row_stride() == 2));
+  REQUIRE_THROWS(matrix.columns(2, 4));
+  REQUIRE_THROWS(matrix.columns(2, 1));
+  REQUIRE_THROWS(vector.columns(0, 1));
 }
 
 TEST_CASE("model file: expected shapes and parameter count follow the configuration", "[model_file]") {
