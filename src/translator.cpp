@@ -157,8 +157,8 @@ Translation Translator::translate(std::string_view raw_text, const TranslateOpti
   for (Piece& piece : pieces_to_translate(model_->src_tokenizer, text, options.split_sentences)) {
     const TextSpan span = piece.span;
     out.text.append(text, cursor, span.begin - cursor);  // the original spacing between sentences
-    out.sentences.push_back(translate_sentence(
-        *model_, *embeddings_, std::string_view(text).substr(span.begin, span.end - span.begin), std::move(piece.ids), options));
+    const std::string_view sentence = std::string_view(text).substr(span.begin, span.end - span.begin);
+    out.sentences.push_back(translate_sentence(*model_, *embeddings_, sentence, std::move(piece.ids), options));
     out.text += out.sentences.back().best.translation;
     cursor = span.end;
   }

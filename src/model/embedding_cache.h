@@ -20,6 +20,7 @@ class EmbeddingCache {
   // threads at once.
   void project(const int* tokens, int count, std::vector<float>& gates, std::vector<float>& output);
 
+  // How many tokens have a cached row.
   size_t cached_tokens() const;
 
  private:

@@ -60,9 +60,7 @@ bool starts_sentence(std::string_view text, size_t begin) {
 bool is_rare_name(const Tokenizer& tokenizer, std::string_view text, const Word& word) {
   if (!std::isupper(static_cast<unsigned char>(word.text[0])) || word.pieces() < 2) return false;
   if (!starts_sentence(text, word.span.begin)) return true;
-  std::string lower = word.text;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return word.pieces() >= 3 && tokenizer.encode(lower).size() >= static_cast<size_t>(word.pieces());
+  return word.pieces() >= 3 && tokenizer.encode(lowercase(word.text)).size() >= static_cast<size_t>(word.pieces());
 }
 
 bool has_text(const std::vector<Word>& words, const std::string& text) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace attn {
 namespace {
@@ -35,10 +36,13 @@ std::vector<std::string> words_of(std::string_view text) {
   return words;
 }
 
+std::string lowercase(std::string word) {
+  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
+  return word;
+}
+
 std::vector<std::string> lowercase(std::vector<std::string> words) {
-  for (std::string& word : words) {
-    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
-  }
+  for (std::string& word : words) word = lowercase(std::move(word));
   return words;
 }
 

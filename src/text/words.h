@@ -15,6 +15,7 @@ struct WordSpan {
 
 std::vector<WordSpan> word_spans(std::string_view text);
 std::vector<std::string> words_of(std::string_view text);
+std::string lowercase(std::string word);  // ASCII letters only
 std::vector<std::string> lowercase(std::vector<std::string> words);
 
 // The first run of 1..4 words that occurs three times in a row, tripled (e.g. {"no", "no", "no"}); empty if none.

@@ -134,7 +134,8 @@ TEST_CASE("linear: a view of some columns (stride > cols) equals the product wit
         const std::vector<float> bias = random_floats(rng, rows);
         for (int n = 1; n <= 5; ++n) {
           const std::vector<float> x = random_floats(rng, static_cast<size_t>(n) * cols, -3.0f, 3.0f);
-          std::vector<float> expected(static_cast<size_t>(n) * rows), scalar(expected.size()), dispatched(expected.size());
+          const size_t size = static_cast<size_t>(n) * rows;
+          std::vector<float> expected(size), scalar(size), dispatched(size);
           k::scalar::linear(dense.view, bias.data(), x.data(), n, expected.data());
           k::scalar::linear(view, bias.data(), x.data(), n, scalar.data());
           k::linear(view, bias.data(), x.data(), n, dispatched.data());

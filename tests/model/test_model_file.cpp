@@ -202,7 +202,8 @@ TEST_CASE("model file: Tensor views and rows dequantize", "[model_file]") {
   kernels::linear(view, nullptr, x.data(), 1, y.data());
   REQUIRE(y == std::vector<float>{2 + 30, 5 + 60});
   view = codes.columns(1, 2);
-  REQUIRE((view.i8 == codes.i8.data() + 1 && view.scale == codes.scale.data() && view.cols == 1 && view.row_stride() == 2));
+  REQUIRE((view.i8 == codes.i8.data() + 1 && view.scale == codes.scale.data()));
+  REQUIRE((view.cols == 1 && view.row_stride() == 2));
   REQUIRE_THROWS(matrix.columns(2, 4));
   REQUIRE_THROWS(matrix.columns(2, 1));
   REQUIRE_THROWS(vector.columns(0, 1));

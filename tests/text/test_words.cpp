@@ -27,3 +27,8 @@ TEST_CASE("a tripled run is found for spans of one to four words", "[words]") {
   CHECK(tripled_run(words_of("a b c d e a b c d e a b c d e")).empty());
   CHECK(tripled_run(words_of("yes yes")).empty());
 }
+
+TEST_CASE("lowercase changes ASCII letters only, in a word or a list", "[words]") {
+  CHECK(lowercase(std::string("NeTTOyez 2:30 É")) == "nettoyez 2:30 É");
+  CHECK(lowercase(Words{"Tom", "GIF"}) == Words{"tom", "gif"});
+}
