@@ -264,6 +264,27 @@ void quantize_rows(const float* x, int n, int cols, QuantizedRows& out) {
 
 bool simd_enabled() { return use_simd(); }
 
+bool reads_panels() {
+#if defined(__wasm_simd128__)
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::vector<int8_t> pack_panels(const MatrixView& w) {
+  if (!w.i8 || w.row_stride() != static_cast<size_t>(w.cols)) return {};
+  const size_t body = static_cast<size_t>(w.cols - w.cols % 8), full_rows = w.rows - w.rows % kPanelRows;
+  std::vector<int8_t> panels(full_rows * body);
+  int8_t* out = panels.data();
+  for (size_t panel = 0; panel < full_rows; panel += kPanelRows) {
+    for (size_t c = 0; c < body; c += 8) {
+      for (size_t r = panel; r < panel + kPanelRows; ++r) out = std::copy_n(w.i8 + r * w.cols + c, 8, out);
+    }
+  }
+  return panels;
+}
+
 const char* simd_name() {
   if (!use_simd()) return "scalar";
 #if defined(__wasm_simd128__)

@@ -30,9 +30,21 @@ struct MatrixView {
   int rows = 0;
   int cols = 0;
   int stride = 0;  // elements from one row's start to the next; 0 for a dense matrix (= cols)
+  // Optional: the same int8 weights as pack_panels() lays them out, for the variants that read panels.
+  const int8_t* panels = nullptr;
 
   size_t row_stride() const { return static_cast<size_t>(stride > 0 ? stride : cols); }
 };
+
+// Panels: an int8 matrix regrouped for products with a single row of x. A wasm load cannot add two registers, so
+// reading kPanelRows plain rows costs one address addition per row and step; in a panel one pointer walks the rows'
+// weights in the order the kernel uses them. Each block of kPanelRows rows stores its first cols - cols % 8 columns
+// as chunks of 8 columns, one row after the other; the remaining rows and columns are read from the plain rows.
+// Only the wasm SIMD variant reads panels (reads_panels()); the others ignore MatrixView::panels.
+constexpr int kPanelRows = 8;
+bool reads_panels();
+// The panels of a dense int8 matrix; empty for f32 weights, a view of some columns, or fewer than kPanelRows rows.
+std::vector<int8_t> pack_panels(const MatrixView& w);
 
 // Rows of x quantized for an int8 matrix product: x[i, c] ≈ scales[i] * values[i * cols + c].
 struct QuantizedRows {

@@ -159,6 +159,13 @@ inline int32_t sum_lanes(v128_t v) {
   return wasm_i32x4_extract_lane(pairs, 0) + wasm_i32x4_extract_lane(pairs, 1);
 }
 
+// [sum(a), sum(b), sum(c), sum(d)]. Integer sums do not depend on the order of the additions.
+inline v128_t sum_lanes4(v128_t a, v128_t b, v128_t c, v128_t d) {
+  const v128_t ab = wasm_i32x4_add(wasm_i32x4_shuffle(a, b, 0, 1, 4, 5), wasm_i32x4_shuffle(a, b, 2, 3, 6, 7));
+  const v128_t cd = wasm_i32x4_add(wasm_i32x4_shuffle(c, d, 0, 1, 4, 5), wasm_i32x4_shuffle(c, d, 2, 3, 6, 7));
+  return wasm_i32x4_add(wasm_i32x4_shuffle(ab, cd, 0, 2, 4, 6), wasm_i32x4_shuffle(ab, cd, 1, 3, 5, 7));
+}
+
 // Integer dots of WRows int8 weight rows with XRows int16 rows, 8 columns per step: i16x8.load8x8_s widens the
 // weights as it loads them and i32x4.dot_i16x8_s multiplies and adds pairs into 4 int32 lanes.
 template <int XRows, int WRows>
@@ -182,14 +189,54 @@ inline void int_dot_block(const int8_t* w, size_t w_stride, const int16_t* x, in
       for (int r = 0; r < WRows; ++r) acc[i][r] = wasm_i32x4_add(acc[i][r], wasm_i32x4_dot_i16x8(wv[r], xv));
     }
   }
+  if constexpr ((XRows * WRows) % 4 == 0) {
+    const v128_t* flat = &acc[0][0];
 #pragma GCC unroll 4
+    for (int t = 0; t < XRows * WRows; t += 4)
+      wasm_v128_store(totals + t, sum_lanes4(flat[t], flat[t + 1], flat[t + 2], flat[t + 3]));
+  } else {
+#pragma GCC unroll 4
+    for (int t = 0; t < XRows * WRows; ++t) totals[t] = sum_lanes(acc[t / WRows][t % WRows]);
+  }
   for (int i = 0; i < XRows; ++i) {
-#pragma GCC unroll 4
     for (int r = 0; r < WRows; ++r) {
-      int32_t total = sum_lanes(acc[i][r]);
-      for (int c = body; c < cols; ++c) total += int32_t{w[r * w_stride + c]} * x[i * x_stride + c];
-      totals[i * WRows + r] = total;
+      for (int c = body; c < cols; ++c) totals[i * WRows + r] += int32_t{w[r * w_stride + c]} * x[i * x_stride + c];
     }
+  }
+}
+
+// One quantized row x against the Rows int8 weight rows from r0, read from the panels (Packed, r0 a multiple of
+// kPanelRows) or from the plain rows. Each group of four totals is reduced and scaled back in one vector, with the
+// operations of quantization::scale_back.
+template <int Rows, bool Packed>
+inline void single_row_tile(const MatrixView& w, const float* bias, const int16_t* x, float x_scale, int r0,
+                            float* y) {
+  static_assert(Rows % 4 == 0 && (!Packed || Rows == kPanelRows), "rows come in groups of four, panels whole");
+  const size_t stride = w.row_stride();
+  const int body = w.cols - w.cols % 8;
+  const int8_t* chunk = Packed ? w.panels + static_cast<size_t>(r0) * body : w.i8 + r0 * stride;
+  const size_t row_step = Packed ? 8 : stride, chunk_step = Packed ? 8 * Rows : 8;
+  v128_t acc[Rows];
+#pragma GCC unroll 8
+  for (int r = 0; r < Rows; ++r) acc[r] = wasm_i32x4_splat(0);
+  for (const int16_t* xc = x; xc < x + body; xc += 8, chunk += chunk_step) {
+    const v128_t xv = wasm_v128_load(xc);
+#pragma GCC unroll 8
+    for (int r = 0; r < Rows; ++r)
+      acc[r] = wasm_i32x4_add(acc[r], wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(chunk + r * row_step), xv));
+  }
+  const v128_t vx_scale = wasm_f32x4_splat(x_scale);
+  for (int g = 0; g < Rows; g += 4) {
+    const int r = r0 + g;
+    alignas(16) int32_t totals[4];
+    wasm_v128_store(totals, sum_lanes4(acc[g], acc[g + 1], acc[g + 2], acc[g + 3]));
+    for (int k = 0; k < 4; ++k) {
+      for (int c = body; c < w.cols; ++c) totals[k] += int32_t{w.i8[(r + k) * stride + c]} * x[c];
+    }
+    v128_t value = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_v128_load(totals)),
+                                  wasm_f32x4_mul(vx_scale, wasm_v128_load(w.scale + r)));
+    if (bias) value = wasm_f32x4_add(value, wasm_v128_load(bias + r));
+    wasm_v128_store(y + r, value);
   }
 }
 
@@ -209,8 +256,18 @@ inline void quantized_tile(const MatrixView& w, const float* bias, const int16_t
 
 template <int XRows>
 void quantized_rows(const MatrixView& w, const float* bias, const int16_t* x, const float* x_scales, float* y) {
-  constexpr int kWRows = XRows <= 2 ? 4 : 2;
   int r = 0;
+  if constexpr (XRows == 1) {
+    // Eight rows at a time only from panels: with plain rows the extra address arithmetic makes eight slower
+    // than four.
+    if (w.panels) {
+      for (; r + kPanelRows <= w.rows; r += kPanelRows) single_row_tile<kPanelRows, true>(w, bias, x, x_scales[0], r, y);
+    }
+    for (; r + 4 <= w.rows; r += 4) single_row_tile<4, false>(w, bias, x, x_scales[0], r, y);
+    for (; r < w.rows; ++r) quantized_tile<1, 1>(w, bias, x, x_scales, r, y);
+    return;
+  }
+  constexpr int kWRows = XRows <= 2 ? 4 : 2;
   for (; r + kWRows <= w.rows; r += kWRows) quantized_tile<XRows, kWRows>(w, bias, x, x_scales, r, y);
   for (; r < w.rows; ++r) quantized_tile<XRows, 1>(w, bias, x, x_scales, r, y);
 }

@@ -1,5 +1,6 @@
 #include "model/model.h"
 
+#include <initializer_list>
 #include <limits>
 #include <stdexcept>
 
@@ -16,6 +17,7 @@ kernels::MatrixView Tensor::view() const {
   if (is_int8()) {
     view.i8 = i8.data();
     view.scale = scale.data();
+    if (!panels.empty()) view.panels = panels.data();
   } else {
     view.f32 = f32.data();
   }
@@ -33,6 +35,7 @@ kernels::MatrixView Tensor::columns(int begin, int end) const {
   kernels::MatrixView view = this->view();
   if (view.f32) view.f32 += begin;
   if (view.i8) view.i8 += begin;
+  view.panels = nullptr;
   view.cols = end - begin;
   view.stride = cols();
   return view;
@@ -56,6 +59,14 @@ Tensor Tensor::zeros(std::vector<int64_t> shape) {
   tensor.shape = std::move(shape);
   tensor.f32.assign(tensor.numel(), 0.0f);
   return tensor;
+}
+
+void Parameters::pack_panels(bool tied_output) {
+  const auto pack = [](Tensor& tensor) { tensor.panels = kernels::pack_panels(tensor.view()); };
+  for (GruParams* gru : {&enc_fwd, &enc_bwd, &dec}) pack(gru->weight_hh);
+  pack(dec_init_weight);
+  pack(att_W);
+  pack(tied_output ? tgt_embed : out_proj_weight);
 }
 
 std::map<std::string, std::vector<int64_t>> expected_shapes(const ModelConfig& config) {

@@ -30,6 +30,7 @@ struct Tensor {
   std::vector<float> f32;
   std::vector<int8_t> i8;
   std::vector<float> scale;
+  std::vector<int8_t> panels;  // i8 regrouped by kernels::pack_panels, when the kernels read them; else empty
 
   bool is_int8() const { return !i8.empty(); }
   bool empty() const { return shape.empty(); }
@@ -37,7 +38,7 @@ struct Tensor {
   int cols() const { return shape.size() == 2 ? static_cast<int>(shape[1]) : 1; }
   size_t numel() const;
   kernels::MatrixView view() const;
-  // The columns [begin, end) of a matrix, as a view into this tensor's data (no copy).
+  // The columns [begin, end) of a matrix, as a view into this tensor's data (no copy, no panels).
   kernels::MatrixView columns(int begin, int end) const;
   // Copies row r as floats (dequantized when int8) into out[cols()].
   void copy_row(int r, float* out) const;
@@ -77,6 +78,10 @@ struct Parameters {
 
   // The matrix that produces logits: out_proj.weight, or tgt_embed when tied.
   const Tensor& output_projection(bool tied_output) const { return tied_output ? tgt_embed : out_proj_weight; }
+  // Fills `panels` of the int8 matrices that the encoder and decoder multiply by one row at a time: the recurrent
+  // weights, dec_init, att.W and the output projection. The model loader and quantize() call it when the kernels
+  // read panels (kernels::reads_panels()).
+  void pack_panels(bool tied_output);
 };
 
 // Shapes every tensor must have for a configuration (keyed by model-file name).

@@ -218,6 +218,7 @@ Model load_model(const uint8_t* bytes, size_t size) {
   Model model;
   read_metadata(file.metadata, model);
   read_tensors(file, model.config, model.params);
+  if (kernels::reads_panels()) model.params.pack_panels(model.config.tied_output);
   return model;
 }
 
@@ -283,6 +284,7 @@ Model quantize(const Model& model) {
     tensor.f32.clear();
     tensor.f32.shrink_to_fit();
   });
+  if (kernels::reads_panels()) quantized.params.pack_panels(model.config.tied_output);
   return quantized;
 }
 
@@ -298,6 +300,8 @@ Model dequantize(const Model& model) {
     for (size_t r = 0; r < rows; ++r) tensor.copy_row(static_cast<int>(r), tensor.f32.data() + r * cols);
     tensor.i8.clear();
     tensor.i8.shrink_to_fit();
+    tensor.panels.clear();
+    tensor.panels.shrink_to_fit();
     tensor.scale.clear();
     tensor.scale.shrink_to_fit();
   });

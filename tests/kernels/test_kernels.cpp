@@ -148,6 +148,67 @@ TEST_CASE("linear: a view of some columns (stride > cols) equals the product wit
   }
 }
 
+TEST_CASE("pack_panels: blocks of kPanelRows rows, chunks of 8 columns, the rest left to the plain rows", "[kernels]") {
+  std::mt19937 rng(12);
+  for (int rows : {7, 8, 9, 16, 21}) {
+    for (int cols : {1, 7, 8, 9, 24, 33}) {
+      const Weights w(rng, rows, cols, true);
+      const std::vector<int8_t> panels = k::pack_panels(w.view);
+      const int full_rows = rows - rows % k::kPanelRows, body = cols - cols % 8;
+      INFO("rows " << rows << " cols " << cols);
+      REQUIRE(panels.size() == static_cast<size_t>(full_rows) * body);
+      for (int r = 0; r < full_rows; ++r) {
+        for (int c = 0; c < body; ++c) {
+          const int panel = r / k::kPanelRows, row = r % k::kPanelRows, chunk = c / 8;
+          const size_t at = (static_cast<size_t>(panel) * body + chunk * 8) * k::kPanelRows + row * 8 + c % 8;
+          REQUIRE(panels[at] == w.i8[static_cast<size_t>(r) * cols + c]);
+        }
+      }
+    }
+  }
+  const Weights f32(rng, 16, 16, false);
+  REQUIRE(k::pack_panels(f32.view).empty());
+  k::MatrixView some_columns = Weights(rng, 16, 16, true).view;
+  some_columns.cols = 8;
+  some_columns.stride = 16;
+  REQUIRE(k::pack_panels(some_columns).empty());
+}
+
+TEST_CASE("linear: int8 with panels equals the scalar product of the plain rows", "[kernels]") {
+  std::mt19937 rng(13);
+  for (int rows : {4, 8, 12, 17, 24, 37}) {
+    for (int cols : {1, 8, 15, 16, 33, 192}) {
+      const Weights w(rng, rows, cols, true);
+      const std::vector<int8_t> panels = k::pack_panels(w.view);
+      k::MatrixView packed = w.view;
+      packed.panels = panels.empty() ? nullptr : panels.data();
+      const std::vector<float> bias = random_floats(rng, rows);
+      for (int n = 1; n <= 3; ++n) {
+        for (const float* b : {bias.data(), static_cast<const float*>(nullptr)}) {
+          const std::vector<float> x = random_floats(rng, static_cast<size_t>(n) * cols, -3.0f, 3.0f);
+          const size_t size = static_cast<size_t>(n) * rows;
+          std::vector<float> expected(size), dispatched(size);
+          k::scalar::linear(w.view, b, x.data(), n, expected.data());
+          k::linear(packed, b, x.data(), n, dispatched.data());
+          INFO("rows " << rows << " cols " << cols << " n " << n << " bias " << (b != nullptr));
+          REQUIRE(bit_identical(expected, dispatched));
+        }
+      }
+      // A variant that reads panels must read them: scrambled panels change its product of one row.
+      if (k::reads_panels() && !panels.empty()) {
+        std::vector<int8_t> scrambled = panels;
+        for (int8_t& value : scrambled) value = static_cast<int8_t>(value == 127 ? -127 : value + 1);
+        packed.panels = scrambled.data();
+        const std::vector<float> x = random_floats(rng, cols, -3.0f, 3.0f);
+        std::vector<float> expected(rows), dispatched(rows);
+        k::scalar::linear(w.view, nullptr, x.data(), 1, expected.data());
+        k::linear(packed, nullptr, x.data(), 1, dispatched.data());
+        REQUIRE_FALSE(bit_identical(expected, dispatched));
+      }
+    }
+  }
+}
+
 TEST_CASE("linear: scalar f32 matches a double-precision product", "[kernels]") {
   std::mt19937 rng(2);
   for (int cols : kSizes) {

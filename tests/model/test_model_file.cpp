@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 #include "format/safetensors.h"
@@ -207,6 +208,41 @@ TEST_CASE("model file: Tensor views and rows dequantize", "[model_file]") {
   REQUIRE_THROWS(matrix.columns(2, 4));
   REQUIRE_THROWS(matrix.columns(2, 1));
   REQUIRE_THROWS(vector.columns(0, 1));
+}
+
+TEST_CASE("model file: panels for the matrices multiplied one row at a time, where the kernels read them",
+          "[model_file]") {
+  ModelConfig config;
+  config.embed = 8;
+  config.hidden = 8;
+  config.attention = 16;
+  config.tied_output = false;
+  Model model = quantize(init_model(config, Tokenizer::learn_chars({"le chat"}), Tokenizer::learn_chars({"the quick brown fox"}), 5));
+  const Model loaded = load(save_model(model));
+  for (const Model* m : {static_cast<const Model*>(&model), &loaded}) {
+    m->params.for_each(false, [&](const std::string& name, const Tensor& tensor) {
+      INFO(name);
+      REQUIRE(tensor.panels.empty() != kernels::reads_panels());
+    });
+  }
+
+  model.params.pack_panels(config.tied_output);
+  const std::set<std::string> packed = {"enc_fwd.weight_hh", "enc_bwd.weight_hh", "dec.weight_hh", "dec_init.weight",
+                                        "att.W", "out_proj.weight"};
+  model.params.for_each(false, [&](const std::string& name, const Tensor& tensor) {
+    INFO(name);
+    if (!packed.count(name)) {
+      REQUIRE(tensor.panels.empty());
+      return;
+    }
+    kernels::MatrixView plain = tensor.view();
+    plain.panels = nullptr;
+    REQUIRE_FALSE(tensor.panels.empty());
+    REQUIRE(tensor.panels == kernels::pack_panels(plain));
+    REQUIRE(tensor.view().panels == tensor.panels.data());
+    REQUIRE(tensor.columns(0, tensor.cols()).panels == nullptr);  // a column view reads plain rows
+  });
+  REQUIRE(dequantize(model).params.att_W.panels.empty());
 }
 
 TEST_CASE("model file: expected shapes and parameter count follow the configuration", "[model_file]") {
