@@ -76,9 +76,14 @@ uint64_t run(const Variant& kernels) {
       const std::vector<float> scale = rng.floats(rows, 0.02f);
       const std::vector<float> bias = rng.floats(rows, 1.0f);
       k::MatrixView w;
+      std::vector<int8_t> panels;
       if (int8) {
         w.i8 = i8.data();
         w.scale = scale.data();
+        w.rows = rows;
+        w.cols = cols;
+        if (k::reads_panels()) panels = k::pack_panels(w);  // as the model loader does
+        if (!panels.empty()) w.panels = panels.data();
       } else {
         w.f32 = f32.data();
       }

@@ -258,10 +258,10 @@ template <int XRows>
 void quantized_rows(const MatrixView& w, const float* bias, const int16_t* x, const float* x_scales, float* y) {
   int r = 0;
   if constexpr (XRows == 1) {
-    // Eight rows at a time only from panels: with plain rows the extra address arithmetic makes eight slower
-    // than four.
+    // Eight rows at a time only from panels: from plain rows, eight were slower than four (bench-kernels.sh).
     if (w.panels) {
-      for (; r + kPanelRows <= w.rows; r += kPanelRows) single_row_tile<kPanelRows, true>(w, bias, x, x_scales[0], r, y);
+      for (; r + kPanelRows <= w.rows; r += kPanelRows)
+        single_row_tile<kPanelRows, true>(w, bias, x, x_scales[0], r, y);
     }
     for (; r + 4 <= w.rows; r += 4) single_row_tile<4, false>(w, bias, x, x_scales[0], r, y);
     for (; r < w.rows; ++r) quantized_tile<1, 1>(w, bias, x, x_scales, r, y);
