@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build clang libclang-rt-14-dev libeigen3-dev catch2 nlohmann-json3-dev
   emscripten chromium python3 python3-torch python3-numpy python3-onnx libopenblas0-pthread
-  python3-matplotlib gzip)
+  python3-matplotlib python3-lxml gzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -22,6 +22,7 @@ TrainOptions parse_options(const Args& args, TrainOptions o) {
   o.source_column = int(args.get_int("source-column", o.source_column, 1, 1000));
   o.target_column = int(args.get_int("target-column", o.target_column, 1, 1000));
   o.max_length = int(args.get_int("max-length", o.max_length, 1, 100000));
+  o.init_path = args.get("init", o.init_path);
   o.src_vocab_path = args.get("src-vocab", o.src_vocab_path);
   o.tgt_vocab_path = args.get("tgt-vocab", o.tgt_vocab_path);
   o.src_vocab_size = int(args.get_int("src-vocab-size", o.src_vocab_size, 259, 1000000));
@@ -69,7 +70,7 @@ TrainOptions parse_options(const Args& args, TrainOptions o) {
 
 int run_train(const std::vector<std::string>& argv) {
   const Args args(argv,
-                  {"train", "dev", "source-column", "target-column", "max-length", "src-vocab", "tgt-vocab",
+                  {"train", "dev", "source-column", "target-column", "max-length", "init", "src-vocab", "tgt-vocab",
                    "src-vocab-size", "tgt-vocab-size", "embed", "hidden", "attention", "source-language",
                    "target-language", "lr", "warmup", "decay", "decay-steps", "min-lr", "beta1", "beta2", "adam-eps",
                    "clip-norm", "label-smoothing", "dropout", "batch-tokens", "seed", "steps", "epochs", "minutes",
@@ -108,7 +109,7 @@ const CommandRegistration registration(
      "  [--dropout P] [--label-smoothing E] [--eval-every N --dev-sentences N --patience N] [--seed S]\n"
      "  [--checkpoint PATH --checkpoint-minutes M] [--resume PATH] [--threads N] [--src-vocab JSON --tgt-vocab "
      "JSON]\n"
-     "  [--source-column 2 --target-column 1] [--max-length N]",
+     "  [--source-column 2 --target-column 1] [--max-length N] [--init MODEL]",
      "train a model (or resume a checkpoint) from TSV sentence pairs", run_train});
 
 }  // namespace

@@ -198,6 +198,36 @@ TrainOptions with_fixed_options(TrainOptions o, const nlohmann::json& f) {
   return o;
 }
 
+// The model a new run starts from: the --init model's weights (dequantized if int8), or a random initialisation
+// with vocabularies loaded or learned from the training pairs.
+Model initial_model(const TrainOptions& o, const std::vector<std::pair<std::string, std::string>>& train_text) {
+  if (!o.init_path.empty()) {
+    if (!o.src_vocab_path.empty() || !o.tgt_vocab_path.empty())
+      throw std::invalid_argument("--init brings its model's vocabularies; drop --src-vocab and --tgt-vocab");
+    const std::vector<uint8_t> bytes = read_whole_file(o.init_path);
+    Model model = load_model(bytes.data(), bytes.size());
+    return model.is_int8() ? dequantize(model) : model;
+  }
+  std::vector<std::string> sources, targets;
+  for (const auto& [s, t] : train_text) {
+    sources.push_back(s);
+    targets.push_back(t);
+  }
+  Tokenizer src = o.src_vocab_path.empty() ? learn_tokenizer(sources, o.char_level, o.src_vocab_size)
+                                           : load_tokenizer(o.src_vocab_path);
+  Tokenizer tgt = o.tgt_vocab_path.empty() ? learn_tokenizer(targets, o.char_level, o.tgt_vocab_size)
+                                           : load_tokenizer(o.tgt_vocab_path);
+  ModelConfig config;
+  config.embed = o.embed;
+  config.hidden = o.hidden;
+  config.attention = o.attention;
+  config.tied_output = o.tied_output;
+  Model model = init_model(config, std::move(src), std::move(tgt), o.seed);
+  model.info["source_language"] = o.source_language;
+  model.info["target_language"] = o.target_language;
+  return model;
+}
+
 TrainSummary train(const TrainOptions& o, const Checkpoint* resume, std::FILE* log) {
   const auto session_start = Clock::now();
   ProgressReporter progress_out(log, o.log_seconds);
@@ -214,28 +244,7 @@ TrainSummary train(const TrainOptions& o, const Checkpoint* resume, std::FILE* l
 
   // ---- data and model ----
   const auto train_text = read_tsv_pairs(o.train_path, o.source_column, o.target_column);
-  Model model;
-  if (resume) {
-    model = resume->model;
-  } else {
-    std::vector<std::string> sources, targets;
-    for (const auto& [s, t] : train_text) {
-      sources.push_back(s);
-      targets.push_back(t);
-    }
-    Tokenizer src = o.src_vocab_path.empty() ? learn_tokenizer(sources, o.char_level, o.src_vocab_size)
-                                             : load_tokenizer(o.src_vocab_path);
-    Tokenizer tgt = o.tgt_vocab_path.empty() ? learn_tokenizer(targets, o.char_level, o.tgt_vocab_size)
-                                             : load_tokenizer(o.tgt_vocab_path);
-    ModelConfig config;
-    config.embed = o.embed;
-    config.hidden = o.hidden;
-    config.attention = o.attention;
-    config.tied_output = o.tied_output;
-    model = init_model(config, std::move(src), std::move(tgt), o.seed);
-    model.info["source_language"] = o.source_language;
-    model.info["target_language"] = o.target_language;
-  }
+  Model model = resume ? resume->model : initial_model(o, train_text);
   ShardedBackprop backprop;
   const EncodedCorpus corpus = encode_pairs(train_text, model.src_tokenizer, model.tgt_tokenizer, o.max_length);
   if (corpus.pairs.empty()) throw std::runtime_error("no training pairs left in '" + o.train_path + "'");

@@ -24,6 +24,9 @@ struct TrainOptions {
   int source_column = 2;
   int target_column = 1;
   int max_length = 100;  // pairs longer than this many tokens (</s> included) on either side are skipped
+  // warm start: a model file (F32 or int8) whose weights, shapes and vocabularies the run starts from, instead of
+  // a random initialisation; lets a long run continue from a shipped model when its checkpoint is gone
+  std::string init_path;
   // vocabularies: tokenizer JSON files, or learned from the training data
   std::string src_vocab_path, tgt_vocab_path;
   int src_vocab_size = 8000, tgt_vocab_size = 8000;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data/dates.h"
+#include "model/model_file.h"
 #include "support/date_data.h"
 #include "support/tiny_model.h"
 #include "train/checkpoint.h"
@@ -121,4 +122,40 @@ TEST_CASE("damaged checkpoints are reported", "[train][resume]") {
   CHECK_THROWS_WITH(attn::parse_checkpoint(reinterpret_cast<const uint8_t*>(wrong_magic.data()), wrong_magic.size()),
                     Catch::Contains("not a training checkpoint"));
   CHECK_NOTHROW(attn::parse_checkpoint(reinterpret_cast<const uint8_t*>(good.data()), good.size()));
+}
+
+TEST_CASE("a warm start continues from a model file's weights and vocabularies", "[train][resume]") {
+  TempDir dir;
+  write_dates(dir.path("train.tsv"), 200, 8);
+  NullLog log;
+  attn::TrainOptions first = tiny_options(dir);
+  first.max_steps = 20;
+  first.out_path = dir.path("first.safetensors");
+  attn::train(first, nullptr, log.file);
+
+  // One more step at a negligible learning rate from the first model: the weights barely move, so the written
+  // model equals its starting point to float precision, while a random start would be far from it.
+  attn::TrainOptions warm = tiny_options(dir);
+  warm.init_path = dir.path("first.safetensors");
+  warm.hidden = 99;  // ignored: the shapes come from the model file
+  warm.max_steps = 1;
+  warm.optimizer.learning_rate = 1e-12;
+  warm.optimizer.warmup_steps = 0;
+  warm.out_path = dir.path("warm.safetensors");
+  attn::train(warm, nullptr, log.file);
+
+  const std::string first_bytes = read_bytes(dir.path("first.safetensors"));
+  const std::string warm_bytes = read_bytes(dir.path("warm.safetensors"));
+  const attn::Model a = attn::load_model(reinterpret_cast<const uint8_t*>(first_bytes.data()), first_bytes.size());
+  const attn::Model b = attn::load_model(reinterpret_cast<const uint8_t*>(warm_bytes.data()), warm_bytes.size());
+  CHECK(b.config.hidden == a.config.hidden);
+  CHECK(b.src_tokenizer.to_json() == a.src_tokenizer.to_json());
+  CHECK(b.tgt_tokenizer.to_json() == a.tgt_tokenizer.to_json());
+  const attn::Tensor& wa = a.params.src_embed;
+  const attn::Tensor& wb = b.params.src_embed;
+  REQUIRE(wa.f32.size() == wb.f32.size());
+  for (size_t i = 0; i < wa.f32.size(); ++i) CHECK(wb.f32[i] == Approx(wa.f32[i]).margin(1e-6));
+
+  warm.src_vocab_path = dir.path("src.json");
+  CHECK_THROWS_WITH(attn::train(warm, nullptr, log.file), Catch::Contains("--init brings its model's vocabularies"));
 }
