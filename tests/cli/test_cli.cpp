@@ -242,3 +242,22 @@ TEST_CASE("translate --json stays linear in the line's length: no line-wide matr
   // Linear: little beyond the per-sentence objects, not 2000 × 2000 blocks of zeros.
   CHECK(lines[1].size() < 2 * per_sentence_bytes);
 }
+
+TEST_CASE("eval --by-length scores each source-length bucket", "[cli]") {
+  const TempDir dir;
+  const std::string model = write_tiny_model(dir);
+  // Two segments of 1-10 words, one of 11-20, none of 21-40, one of 41+ (a paragraph of two sentences).
+  std::string long_source;
+  for (int i = 0; i < 21; ++i) long_source += "Tom rit. ";
+  write_text_file(dir.path("set.tsv"), "Tom laughs.\tTom rit.\nMary sleeps.\tMary dort.\n"
+                                       "Tom is 19.\tTom a 19 ans et Mary a 20 ans et Tom rit et Mary dort.\n"
+                                       "Tom laughs.\t" + long_source + "\n");
+  const auto result = run_cli("eval -m " + model + " --data " + dir.path("set.tsv") + " --beam 1 --by-length "
+                              "--split-sentences", "");
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out.find("BLEU by source length (words):") != std::string::npos);
+  CHECK(result.out.find("1-10       2 segments") != std::string::npos);
+  CHECK(result.out.find("11-20      1 segments") != std::string::npos);
+  CHECK(result.out.find("21-40") == std::string::npos);  // empty buckets are left out
+  CHECK(result.out.find("41+        1 segments") != std::string::npos);
+}
