@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "text/normalize.h"
+#include "text/protected_spans.h"
 #include "text/utf8.h"
 
 namespace attn {
@@ -40,7 +41,8 @@ std::vector<std::string> split_units(const std::string& text) {
       continue;
     }
     const bool mark = is_mark_char(decoded.code);
-    const bool letter = is_letter_char(decoded.code);
+    // A placeholder is a unit of its own even next to letters, so a vocabulary holds it as one piece.
+    const bool letter = is_letter_char(decoded.code) && !is_placeholder_char(decoded.code);
     // Combining marks stay with whatever they follow; letters extend a letter run.
     if ((mark && open != Open::None) || (letter && open == Open::Letters)) {
       units.back().append(bytes);

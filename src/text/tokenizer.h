@@ -5,7 +5,8 @@
 // decode(encode(t)) == normalize(t) exactly.
 //
 // Pre-tokenization (BPE): normalized text splits into units — a run of letters and combining marks, a single
-// digit, or a single other character (punctuation, symbol, emoji; following combining marks stay attached) — and
+// digit, a protected-span placeholder U+E000..U+E00F (text/protected_spans.h), or a single other character
+// (punctuation, symbol, emoji; following combining marks stay attached) — and
 // a unit that follows a space (or starts the text) begins with the marker "▁". Merges never cross units.
 // A literal "▁" in the text is always encoded as its bytes, so it cannot be confused with the marker; when the
 // vocabulary has no "▁" piece the marker (and, in char mode, a space) is encoded as the byte piece <0x20>.
