@@ -32,6 +32,7 @@ TrainOptions parse_options(const Args& args, TrainOptions o) {
   o.hidden = int(args.get_int("hidden", o.hidden, 1, 8192));
   o.attention = int(args.get_int("attention", o.attention, 1, 8192));
   o.tied_output = o.tied_output || args.has("tied");
+  o.protected_spans = o.protected_spans || args.has("protected-spans");
   o.source_language = args.get("source-language", o.source_language);
   o.target_language = args.get("target-language", o.target_language);
   OptimizerOptions& a = o.optimizer;
@@ -76,7 +77,7 @@ int run_train(const std::vector<std::string>& argv) {
                    "clip-norm", "label-smoothing", "dropout", "batch-tokens", "seed", "steps", "epochs", "minutes",
                    "eval-every", "dev-sentences", "patience", "out", "checkpoint", "checkpoint-minutes", "resume",
                    "threads", "log-seconds"},
-                  {"char", "tied"});
+                  {"char", "tied", "protected-spans"});
   args.expect_positional(0, "no positional arguments");
   if (args.has("threads")) {
     const int threads = int(args.get_int("threads", 1, 1, 1024));
@@ -104,6 +105,7 @@ int run_train(const std::vector<std::string>& argv) {
 const CommandRegistration registration(
     {"train",
      "attn train --train TSV --out MODEL [--dev TSV] [--char] [--embed E --hidden H --attention A] [--tied]\n"
+     "  [--protected-spans]"
      "  [--steps N | --epochs N | --minutes M] [--batch-tokens N] [--lr X --warmup N --decay inverse-sqrt|cosine|"
      "constant]\n"
      "  [--dropout P] [--label-smoothing E] [--eval-every N --dev-sentences N --patience N] [--seed S]\n"

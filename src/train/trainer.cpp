@@ -206,6 +206,7 @@ Model initial_model(const TrainOptions& o, const std::vector<std::pair<std::stri
       throw std::invalid_argument("--init brings its model's vocabularies; drop --src-vocab and --tgt-vocab");
     const std::vector<uint8_t> bytes = read_whole_file(o.init_path);
     Model model = load_model(bytes.data(), bytes.size());
+    if (o.protected_spans) model.info["protected_spans"] = "1";
     return model.is_int8() ? dequantize(model) : model;
   }
   std::vector<std::string> sources, targets;
@@ -225,6 +226,7 @@ Model initial_model(const TrainOptions& o, const std::vector<std::pair<std::stri
   Model model = init_model(config, std::move(src), std::move(tgt), o.seed);
   model.info["source_language"] = o.source_language;
   model.info["target_language"] = o.target_language;
+  if (o.protected_spans) model.info["protected_spans"] = "1";
   return model;
 }
 

@@ -35,6 +35,9 @@ struct TrainOptions {
   int embed = 256, hidden = 256, attention = 256;
   bool tied_output = false;
   std::string source_language = "fr", target_language = "en";
+  // the training data has its protected spans masked (attn protect): recorded in the model's metadata, so the
+  // translator masks and restores them too (text/protected_spans.h)
+  bool protected_spans = false;
   // optimization
   OptimizerOptions optimizer;
   double label_smoothing = 0.1;
