@@ -3,6 +3,8 @@
 # trained on Tatoeba plus the Debian documentation corpus (scripts/corpus/build.sh), with protected spans masked
 # (attn protect). Run it again after an interruption: it resumes from its last checkpoint (written every 10 minutes
 # and on SIGINT/SIGTERM); ATTN_TRAIN_MINUTES bounds one sitting (the run continues on the next invocation).
+# On a machine where the checkpoint is gone, ATTN_INIT=models/fr-en.safetensors continues from the shipped model
+# (its weights and vocabularies; the optimizer state starts afresh).
 #
 # usage: scripts/train-fr-en.sh [TATOEBA_DIR]   (default ../shared/data/tatoeba-fra-eng; run scripts/build.sh first)
 # Training is about 3x faster with a binary built for this CPU (see ATTN_NATIVE in CMakeLists.txt):
@@ -30,10 +32,12 @@ fi
 
 # Separate BPE vocabularies: the source side only pays an embedding lookup per piece, every target piece pays for
 # the output layer (Vt × E).
-[ -f "$work/src.json" ] || "$attn" vocab --data "$work/train.tsv" --column 2 --size 10000 --out "$work/src.json"
-[ -f "$work/tgt.json" ] || "$attn" vocab --data "$work/train.tsv" --column 1 --size 8000 --out "$work/tgt.json"
+[ -f "$work/src.json" ] || [ -n "${ATTN_INIT:-}" ] || "$attn" vocab --data "$work/train.tsv" --column 2 --size 10000 --out "$work/src.json"
+[ -f "$work/tgt.json" ] || [ -n "${ATTN_INIT:-}" ] || "$attn" vocab --data "$work/train.tsv" --column 1 --size 8000 --out "$work/tgt.json"
 
-options=(--train "$work/train.tsv" --dev "$work/dev.tsv" --src-vocab "$work/src.json" --tgt-vocab "$work/tgt.json"
+vocabularies=(--src-vocab "$work/src.json" --tgt-vocab "$work/tgt.json")
+[ -z "${ATTN_INIT:-}" ] || vocabularies=(--init "$ATTN_INIT")
+options=(--train "$work/train.tsv" --dev "$work/dev.tsv" "${vocabularies[@]}"
   --embed 192 --hidden 256 --attention 192 --tied --protected-spans
   --batch-tokens 3000 --lr 2e-3 --warmup 500 --decay inverse-sqrt --dropout 0.1 --label-smoothing 0.1
   --epochs 8 --eval-every 1000 --dev-sentences 600 --patience 8 --seed 1 --threads 2

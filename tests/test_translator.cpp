@@ -425,7 +425,7 @@ TEST_CASE("the shipped fr-en model handles the same unusual texts", "[translator
 }
 
 TEST_CASE("the shipped model's garbled names are carried over and re-scored by the model", "[translator][shipped]") {
-  const Translator translator = translator_from_file(ATTN_SOURCE_DIR "/models/fr-en.safetensors");
+  const Translator translator = translator_from_file(ATTN_SOURCE_DIR "/models/fr-en-tatoeba.safetensors");
   // Sentences of test.tsv where beam 4 garbles a name or number ("Manan", "ten", "Kunki", "Promammed").
   const std::vector<std::pair<std::string, std::string>> cases = {{"Je travaille à Milan.", "Milan"},
                                                                    {"Je me suis marié il y a 8 ans.", "8"},
