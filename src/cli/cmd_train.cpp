@@ -33,6 +33,7 @@ TrainOptions parse_options(const Args& args, TrainOptions o) {
   o.tied_output = o.tied_output || args.has("tied");
   o.source_language = args.get("source-language", o.source_language);
   o.target_language = args.get("target-language", o.target_language);
+  o.protected_spans = o.protected_spans || args.has("protected-spans");
   OptimizerOptions& a = o.optimizer;
   a.learning_rate = args.get_double("lr", a.learning_rate, 1e-12, 10);
   a.warmup_steps = int(args.get_int("warmup", a.warmup_steps, 0, 100000000));
@@ -75,7 +76,7 @@ int run_train(const std::vector<std::string>& argv) {
                    "clip-norm", "label-smoothing", "dropout", "batch-tokens", "seed", "steps", "epochs", "minutes",
                    "eval-every", "dev-sentences", "patience", "out", "checkpoint", "checkpoint-minutes", "resume",
                    "threads", "log-seconds"},
-                  {"char", "tied"});
+                  {"char", "tied", "protected-spans"});
   args.expect_positional(0, "no positional arguments");
   if (args.has("threads")) {
     const int threads = int(args.get_int("threads", 1, 1, 1024));
@@ -108,7 +109,7 @@ const CommandRegistration registration(
      "  [--dropout P] [--label-smoothing E] [--eval-every N --dev-sentences N --patience N] [--seed S]\n"
      "  [--checkpoint PATH --checkpoint-minutes M] [--resume PATH] [--threads N] [--src-vocab JSON --tgt-vocab "
      "JSON]\n"
-     "  [--source-column 2 --target-column 1] [--max-length N]",
+     "  [--source-column 2 --target-column 1] [--max-length N] [--protected-spans]",
      "train a model (or resume a checkpoint) from TSV sentence pairs", run_train});
 
 }  // namespace

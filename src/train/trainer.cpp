@@ -236,6 +236,7 @@ TrainSummary train(const TrainOptions& o, const Checkpoint* resume, std::FILE* l
     model.info["source_language"] = o.source_language;
     model.info["target_language"] = o.target_language;
   }
+  if (o.protected_spans) model.info["protected_spans"] = "1";
   ShardedBackprop backprop;
   const EncodedCorpus corpus = encode_pairs(train_text, model.src_tokenizer, model.tgt_tokenizer, o.max_length);
   if (corpus.pairs.empty()) throw std::runtime_error("no training pairs left in '" + o.train_path + "'");

@@ -32,6 +32,8 @@ struct TrainOptions {
   int embed = 256, hidden = 256, attention = 256;
   bool tied_output = false;
   std::string source_language = "fr", target_language = "en";
+  // The data was masked by `attn protect`: the model records "protected_spans": "1", so translation masks too.
+  bool protected_spans = false;
   // optimization
   OptimizerOptions optimizer;
   double label_smoothing = 0.1;
