@@ -293,10 +293,9 @@ size_t scan_percent_directive(std::string_view text, size_t pos) {
   if (is_digit(static_cast<char>(char_before(text, pos)))) return kNoMatch;
   size_t next = pos + 1;
   if (at(text, next, '(')) {  // Python: %(name)s
-    const size_t close = text.find(')', next);
-    if (close == std::string_view::npos || close == next + 1 ||
-        !std::all_of(text.begin() + long(next + 1), text.begin() + long(close), is_identifier_char))
-      return kNoMatch;
+    size_t close = next + 1;
+    while (close < text.size() && is_identifier_char(text[close])) ++close;
+    if (close == next + 1 || !at(text, close, ')')) return kNoMatch;
     next = close + 1;
   } else {
     size_t digits_end = next;
