@@ -12,6 +12,9 @@
 #include "model/model_file.h"
 #include "search/beam_search.h"
 #include "search/carry_over.h"
+#include "search/placeholders.h"
+#include "search/spelled_out.h"
+#include "text/protected_spans.h"
 #include "text/sentence_split.h"
 #include "text/utf8.h"
 #include "text/words.h"
@@ -26,6 +29,8 @@ constexpr size_t kMaxSentenceBytes = 400;
 constexpr size_t kMaxSourceTokens = kMaxSentenceBytes + 1;
 constexpr size_t kMinCutBytes = 4;  // split_long_sentence's smallest limit: one UTF-8 character
 constexpr int kMaxBeam = 16;
+// Metadata of a model trained on data masked by `attn protect` (models/FORMAT.md).
+constexpr const char* kProtectedSpansKey = "protected_spans";
 
 void validate(const TranslateOptions& options) {
   if (options.beam < 1 || options.beam > kMaxBeam)
@@ -41,11 +46,35 @@ std::vector<std::string> with_end_token(std::vector<std::string> pieces) {
   return pieces;
 }
 
-Hypothesis to_hypothesis(const Model& model, const SearchHypothesis& found, bool keep_attention) {
+// The pieces for display, each placeholder shown as the span it stands for: a piece holding a whole placeholder
+// shows it replaced; a placeholder spelled in byte pieces shows the span on its first byte and nothing on the rest.
+std::vector<std::string> shown_pieces(const Tokenizer& tokenizer, const std::vector<int>& ids,
+                                      const std::vector<std::string>& spans) {
+  std::vector<std::string> shown = tokenizer.display_pieces(ids);
+  if (spans.empty()) return shown;
+  const SpelledOut spelled = spell_out(tokenizer, ids);
+  for (size_t pos = 0; pos < spelled.text.size(); ++pos) {
+    const int index = placeholder_at(spelled.text, pos);
+    if (index < 0 || static_cast<size_t>(index) >= spans.size()) continue;
+    const size_t first = size_t(spelled.piece_of_byte[pos]), last = size_t(spelled.piece_of_byte[pos + 2]);
+    if (first == last) {
+      shown[first] = unmask(shown[first], spans);
+    } else {
+      shown[first] = spans[size_t(index)];
+      for (size_t piece = first + 1; piece <= last; ++piece) shown[piece].clear();
+    }
+    pos += 2;
+  }
+  return shown;
+}
+
+// `spans`: what the placeholders of a masked source stand for (empty when the source was not masked).
+Hypothesis to_hypothesis(const Model& model, const SearchHypothesis& found, bool keep_attention,
+                         const std::vector<std::string>& spans) {
   Hypothesis h;
   const std::vector<int> words(found.tokens.begin(), found.tokens.end() - 1);  // all but </s>
-  h.translation = model.tgt_tokenizer.decode(words);
-  h.target_tokens = with_end_token(model.tgt_tokenizer.display_pieces(words));
+  h.translation = unmask(model.tgt_tokenizer.decode(words), spans);
+  h.target_tokens = with_end_token(shown_pieces(model.tgt_tokenizer, words, spans));
   if (keep_attention) h.attention = found.attention;
   h.token_probabilities = found.probabilities;
   h.score = found.score;
@@ -85,17 +114,34 @@ SearchHypothesis with_copies_carried_over(const Model& model, const std::vector<
   return forced_hypothesis(model, source_ids, std::move(tokens));
 }
 
+// `found` with each placeholder of the masked source exactly once (search/placeholders.h), re-scored by the model
+// when repaired. Unlike a carry-over, a repair is kept past the search's length limit: it adds at most a few pieces
+// per placeholder, and a protected span must not be lost.
+SearchHypothesis with_placeholders_repaired(const Model& model, const std::vector<int>& source_ids,
+                                            SearchHypothesis found) {
+  const std::optional<std::string> repaired =
+      repair_placeholders(model.src_tokenizer, model.tgt_tokenizer, source_ids, found);
+  if (!repaired) return found;
+  std::vector<int> tokens = model.tgt_tokenizer.encode(*repaired);
+  tokens.push_back(Tokenizer::kEos);
+  return forced_hypothesis(model, source_ids, std::move(tokens));
+}
+
 // A span of the text to translate on its own, with its encoding.
 struct Piece {
   TextSpan span;
   std::vector<int> ids;
 };
 
+// `ids` encode `sentence`, or its masked text when `masked` is given (a model trained on masked data).
 SentenceTranslation translate_sentence(const Model& model, EmbeddingCache& embeddings, std::string_view sentence,
-                                       std::vector<int> ids, const TranslateOptions& options) {
+                                       std::vector<int> ids, const TranslateOptions& options,
+                                       const MaskedText* masked = nullptr) {
+  static const std::vector<std::string> kNoSpans;
+  const std::vector<std::string>& spans = masked ? masked->spans : kNoSpans;
   SentenceTranslation out;
   out.source = std::string(sentence);
-  out.source_tokens = with_end_token(model.src_tokenizer.display_pieces(ids));
+  out.source_tokens = with_end_token(shown_pieces(model.src_tokenizer, ids, spans));
   ids.push_back(Tokenizer::kEos);
 
   SearchOptions search_options;
@@ -104,14 +150,22 @@ SentenceTranslation translate_sentence(const Model& model, EmbeddingCache& embed
   // A source that repeats itself ("Non, non, non !") may be translated with the repetition.
   search_options.block_repeats = options.block_repeats && tripled_run(lowercase(words_of(sentence))).empty();
   std::vector<SearchHypothesis> found = search(model, ids, search_options, &embeddings);
-  if (options.carry_over) {
-    for (SearchHypothesis& h : found) h = with_copies_carried_over(model, ids, search_options, std::move(h));
+  for (SearchHypothesis& h : found) {
+    if (options.carry_over) h = with_copies_carried_over(model, ids, search_options, std::move(h));
+    if (masked) h = with_placeholders_repaired(model, ids, std::move(h));
   }
-  out.best = to_hypothesis(model, found.front(), options.attention);
+  out.best = to_hypothesis(model, found.front(), options.attention, spans);
   if (options.nbest > 0) {
-    for (const SearchHypothesis& h : found) out.nbest.push_back(to_hypothesis(model, h, options.attention));
+    for (const SearchHypothesis& h : found) out.nbest.push_back(to_hypothesis(model, h, options.attention, spans));
   }
   return out;
+}
+
+// The same for a model trained on masked data: the sentence is masked, translated, and its spans restored.
+SentenceTranslation translate_masked_sentence(const Model& model, EmbeddingCache& embeddings,
+                                              std::string_view sentence, const TranslateOptions& options) {
+  const MaskedText masked = mask_protected_spans(sentence);
+  return translate_sentence(model, embeddings, sentence, model.src_tokenizer.encode(masked.text), options, &masked);
 }
 
 // Cuts `span` into pieces of at most max_bytes (split_long_sentence) and appends them. Normalization can lengthen
@@ -152,13 +206,17 @@ Translator& Translator::operator=(Translator&&) noexcept = default;
 Translation Translator::translate(std::string_view raw_text, const TranslateOptions& options) const {
   validate(options);
   const std::string text = sanitize_utf8(raw_text);
+  const auto protection = model_->info.find(kProtectedSpansKey);
+  const bool protects_spans = protection != model_->info.end() && protection->second == "1";
   Translation out;
   size_t cursor = 0;
   for (Piece& piece : pieces_to_translate(model_->src_tokenizer, text, options.split_sentences)) {
     const TextSpan span = piece.span;
     out.text.append(text, cursor, span.begin - cursor);  // the original spacing between sentences
     const std::string_view sentence = std::string_view(text).substr(span.begin, span.end - span.begin);
-    out.sentences.push_back(translate_sentence(*model_, *embeddings_, sentence, std::move(piece.ids), options));
+    out.sentences.push_back(protects_spans
+                                ? translate_masked_sentence(*model_, *embeddings_, sentence, options)
+                                : translate_sentence(*model_, *embeddings_, sentence, std::move(piece.ids), options));
     out.text += out.sentences.back().best.translation;
     cursor = span.end;
   }

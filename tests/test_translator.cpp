@@ -12,6 +12,7 @@
 #include "search/beam_search.h"
 #include "support/tiny_model.h"
 #include "text/normalize.h"
+#include "text/protected_spans.h"
 #include "text/utf8.h"
 #include "translator.h"
 
@@ -477,4 +478,86 @@ TEST_CASE("a source that repeats itself may be translated with the repetition", 
     loops += guarded != looping;
   }
   CHECK(loops > 0);  // the guard would have changed these outputs
+}
+
+namespace {
+
+// `model` saved with the metadata of a model trained on masked data.
+Translator protecting_translator(Model model) {
+  model.info["protected_spans"] = "1";
+  const std::vector<uint8_t> bytes = save_model(model);
+  return Translator(bytes.data(), bytes.size());
+}
+
+size_t occurrences(const std::string& text, const std::string& span) {
+  size_t count = 0;
+  for (size_t at = text.find(span); at != std::string::npos; at = text.find(span, at + span.size())) ++count;
+  return count;
+}
+
+// The displayed pieces joined back into text ("▁" as a space).
+std::string joined(const std::vector<std::string>& pieces) {
+  std::string text;
+  for (const std::string& piece : pieces) text += piece;
+  for (size_t at = text.find("\xE2\x96\x81"); at != std::string::npos; at = text.find("\xE2\x96\x81", at))
+    text.replace(at, 3, " ");
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("a model trained on masked data gives back every protected span verbatim, exactly once",
+          "[translator][protected_spans]") {
+  const Translator character_model = protecting_translator(attn::testing::tiny_model());
+  const std::vector<uint8_t> fixture = save_model(fixture_translator().model());
+  const Translator bpe_model = protecting_translator(load_model(fixture.data(), fixture.size()));
+  const std::vector<std::string> sentences = {"Lancez ./configure --prefix=/opt puis voyez https://debian.org.",
+                                              "Le fichier %(name)s fait 10 px avec `make install` et {0} !",
+                                              "Bonjour."};
+  for (const Translator* translator : {&character_model, &bpe_model}) {
+    for (const int beam : {1, 4}) {
+      for (const bool attention : {true, false}) {
+        TranslateOptions options;
+        options.beam = beam;
+        options.nbest = beam > 1 ? 2 : 0;
+        options.attention = attention;
+        for (const std::string& sentence : sentences) {
+          INFO(sentence << " beam " << beam << " attention " << attention);
+          const Translation result = translator->translate(sentence, options);
+          REQUIRE(result.sentences.size() == 1);
+          const SentenceTranslation& s = result.sentences[0];
+          CHECK_FALSE(contains_placeholder(result.text));
+          CHECK_FALSE(contains_placeholder(joined(s.source_tokens)));
+          CHECK_FALSE(contains_placeholder(joined(s.best.target_tokens)));
+          for (const ProtectedSpan& span : find_protected_spans(sentence)) {
+            const std::string text = sentence.substr(span.begin, span.end - span.begin);
+            CHECK(occurrences(result.text, text) == 1);
+            CHECK(joined(s.source_tokens).find(text) != std::string::npos);  // the page shows the span
+            for (const Hypothesis& h : s.nbest) CHECK(occurrences(h.translation, text) == 1);
+          }
+          const size_t S = s.source_tokens.size(), T = s.best.target_tokens.size();
+          CHECK(s.best.attention.size() == (attention ? T * S : 0));
+          CHECK(s.best.token_probabilities.size() == T);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("only a model with the protected_spans metadata masks its input", "[translator][protected_spans]") {
+  const Model model = attn::testing::tiny_model();
+  const std::vector<uint8_t> bytes = save_model(model);
+  const Translator plain(bytes.data(), bytes.size());
+  const Translator protecting = protecting_translator(model);
+  const std::string sentence = "Voir https://debian.org et /usr/share/doc.";
+  const auto source_length = [&](const Translator& translator, const std::string& text) {
+    return translator.translate(text).sentences.at(0).source_tokens.size();
+  };
+  CHECK(source_length(plain, sentence) == model.src_tokenizer.encode(sentence).size() + 1);
+  CHECK(source_length(protecting, sentence) ==
+        model.src_tokenizer.encode(mask_protected_spans(sentence).text).size() + 1);
+  CHECK(source_length(protecting, sentence) < source_length(plain, sentence));
+  // Input that already holds a placeholder character is translated unmasked.
+  const std::string holding = "Voir " + placeholder(0) + " et /usr/share/doc.";
+  CHECK(source_length(protecting, holding) == model.src_tokenizer.encode(holding).size() + 1);
 }

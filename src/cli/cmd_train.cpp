@@ -105,13 +105,12 @@ int run_train(const std::vector<std::string>& argv) {
 const CommandRegistration registration(
     {"train",
      "attn train --train TSV --out MODEL [--dev TSV] [--char] [--embed E --hidden H --attention A] [--tied]\n"
-     "  [--protected-spans]"
      "  [--steps N | --epochs N | --minutes M] [--batch-tokens N] [--lr X --warmup N --decay inverse-sqrt|cosine|"
      "constant]\n"
      "  [--dropout P] [--label-smoothing E] [--eval-every N --dev-sentences N --patience N] [--seed S]\n"
      "  [--checkpoint PATH --checkpoint-minutes M] [--resume PATH] [--threads N] [--src-vocab JSON --tgt-vocab "
      "JSON]\n"
-     "  [--source-column 2 --target-column 1] [--max-length N] [--init MODEL]",
+     "  [--source-column 2 --target-column 1] [--max-length N] [--init MODEL] [--protected-spans]",
      "train a model (or resume a checkpoint) from TSV sentence pairs", run_train});
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "text/protected_spans.h"
 #include "text/words.h"
 
 namespace attn {
@@ -15,6 +16,27 @@ bool contains(const std::vector<std::string>& words, const std::string& word) {
 bool must_carry_over(const std::string& word) {
   const bool has_digit = std::any_of(word.begin(), word.end(), [](unsigned char c) { return std::isdigit(c); });
   return has_digit || std::isupper(static_cast<unsigned char>(word[0]));
+}
+
+// "altered: <span>" for each protected span of the source (text/protected_spans.h) that every reference holds
+// verbatim but the hypothesis does not; reported once per distinct span.
+std::vector<std::string> altered_spans(std::string_view source, std::string_view hypothesis,
+                                       const std::vector<std::string>& references) {
+  std::vector<std::string> problems;
+  std::vector<std::string> reported;
+  for (const ProtectedSpan& found : find_protected_spans(source)) {
+    const std::string span(source.substr(found.begin, found.end - found.begin));
+    if (hypothesis.find(span) != std::string_view::npos || contains(reported, span)) continue;
+    const bool every_reference_has_it =
+        !references.empty() && std::all_of(references.begin(), references.end(), [&](const std::string& reference) {
+          return reference.find(span) != std::string::npos;
+        });
+    if (every_reference_has_it) {
+      problems.push_back("altered: " + span);
+      reported.push_back(span);
+    }
+  }
+  return problems;
 }
 
 }  // namespace
@@ -49,6 +71,8 @@ std::vector<std::string> sanity_problems(std::string_view source, std::string_vi
       reported.push_back(word);
     }
   }
+  const std::vector<std::string> altered = altered_spans(source, hypothesis, references);
+  problems.insert(problems.end(), altered.begin(), altered.end());
   return problems;
 }
 

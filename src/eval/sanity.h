@@ -1,5 +1,6 @@
 // Checks for broken translations that a corpus score averages away: an empty output, a phrase looping, and a name
-// or number that should have been carried over from the source but was dropped or changed.
+// or number that should have been carried over from the source but was dropped or changed, and a protected span
+// (URL, path, option...) that did not come out verbatim.
 #pragma once
 
 #include <string>
@@ -14,6 +15,8 @@ namespace attn {
 // - "missing: <word>" for a source word holding a digit or starting with a capital (Tom, Mary, 19, 2:30) that every
 //   reference carries over verbatim but the hypothesis lacks. Requiring every reference keeps words that translate
 //   (Londres → London) or that some translator spelled out (19 → nineteen) out of the check.
+// - "altered: <span>" for a protected span of the source (a URL, path, option, format directive...; see
+//   text/protected_spans.h) that every reference holds verbatim but the hypothesis does not.
 // Words are those of text/words.h.
 std::vector<std::string> sanity_problems(std::string_view source, std::string_view hypothesis,
                                          const std::vector<std::string>& references);

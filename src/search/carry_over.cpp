@@ -5,27 +5,12 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "search/spelled_out.h"
 #include "text/utf8.h"
 #include "text/words.h"
 
 namespace attn {
 namespace {
-
-// Pieces concatenated as bytes, remembering which piece each byte came from.
-struct SpelledOut {
-  std::string text;
-  std::vector<int> piece_of_byte;
-};
-
-SpelledOut spell_out(const Tokenizer& tokenizer, const std::vector<int>& ids) {
-  SpelledOut out;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    const std::string bytes = tokenizer.piece_bytes(ids[i]);
-    out.text += bytes;
-    out.piece_of_byte.insert(out.piece_of_byte.end(), bytes.size(), static_cast<int>(i));
-  }
-  return out;
-}
 
 struct Word {
   std::string text;

@@ -87,7 +87,8 @@ size_t scan_code(std::string_view text, size_t pos) {
 
 // ---- Url ----
 
-bool ends_url(char32_t code) {
+// What ends a URL or an option's value: a space, a control character, or a quote or angle bracket around it.
+bool ends_unspaced_run(char32_t code) {
   return code < 0x20 || is_space_char(code) || (code < 0x80 && one_of(static_cast<char>(code), "<>\"`")) ||
          code == U'«' || code == U'»' || code == U'“' || code == U'”';
 }
@@ -108,7 +109,7 @@ size_t scan_url(std::string_view text, size_t pos) {
   size_t end = body;
   while (end < text.size()) {
     const DecodedChar next = decode_utf8_char(text, end);
-    if (ends_url(next.code)) break;
+    if (ends_unspaced_run(next.code)) break;
     end += next.length;
   }
   end = trim_trailing_punctuation(text, pos, end);
@@ -247,7 +248,7 @@ size_t scan_long_option(std::string_view text, size_t pos) {
   if (text[end - 1] == '-') return kNoMatch;
   if (at(text, end, '=')) {
     size_t value_end = end + 1;
-    while (value_end < text.size() && !ends_url(char_at(text, value_end)))
+    while (value_end < text.size() && !ends_unspaced_run(char_at(text, value_end)))
       value_end += decode_utf8_char(text, value_end).length;
     value_end = trim_trailing_punctuation(text, end + 1, value_end);
     if (value_end > end + 1) return value_end;
@@ -292,10 +293,9 @@ size_t scan_percent_directive(std::string_view text, size_t pos) {
   if (is_digit(static_cast<char>(char_before(text, pos)))) return kNoMatch;
   size_t next = pos + 1;
   if (at(text, next, '(')) {  // Python: %(name)s
-    const size_t close = text.find(')', next);
-    if (close == std::string_view::npos || close == next + 1 ||
-        !std::all_of(text.begin() + long(next + 1), text.begin() + long(close), is_identifier_char))
-      return kNoMatch;
+    size_t close = next + 1;
+    while (close < text.size() && is_identifier_char(text[close])) ++close;
+    if (close == next + 1 || !at(text, close, ')')) return kNoMatch;
     next = close + 1;
   } else {
     size_t digits_end = next;
@@ -360,7 +360,8 @@ const std::vector<std::string_view>& neutral_units() {
         "GB",   "TB",   "PB",   "KiB",  "MiB",  "GiB",  "TiB",    "PiB",    "bit",    "bits",      "kbit",
         "Kbit", "Mbit", "Gbit", "bps",  "kbps", "Mbps", "Gbps",   "kbit/s", "Mbit/s", "Gbit/s",    "mm",
         "cm",   "km",   "\xC2\xB0" "C", "\xC2\xB0" "F"};
-    std::stable_sort(list.begin(), list.end(), [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
+    std::stable_sort(list.begin(), list.end(),
+                     [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
     return list;
   }();
   return units;
@@ -408,6 +409,8 @@ constexpr Scanner kScanners[] = {{SpanKind::Code, scan_code},     {SpanKind::Url
                                  {SpanKind::Quantity, scan_quantity}};
 
 }  // namespace
+
+static_assert(static_cast<int>(SpanKind::Quantity) + 1 == kSpanKindCount, "kSpanKindCount counts every kind");
 
 const char* span_kind_name(SpanKind kind) {
   switch (kind) {
@@ -479,6 +482,7 @@ MaskedText mask_protected_spans(std::string_view text) {
 }
 
 std::string unmask(std::string_view masked, const std::vector<std::string>& spans) {
+  if (spans.empty()) return std::string(masked);
   std::string out;
   for (size_t pos = 0; pos < masked.size();) {
     const int index = placeholder_at(masked, pos);

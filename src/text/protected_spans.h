@@ -30,8 +30,8 @@
 // - Quantity: a number (digits, optionally "." and digits; a decimal comma is French and changes in English, so
 //   "3,5 GHz" is left alone) not preceded by a word character, "." "," "/" or by a digit and a space (so the
 //   "000 px" of "1 000 px" is not taken), then nothing, a space, U+00A0 or U+202F, then a language-neutral unit
-//   (%, px, pt, em, rem, dpi, ppi, fps, ms, µs, ns, s, Hz…THz, B, kB/KB…PB, KiB…PiB, bit(s), kbit…Gbit, bps…Gbps,
-//   mm, cm, km, °C, °F) that no word character follows. French units ("10 Mo", "5 Go", "3 ko") are not in the list.
+//   (%, px, pt, em, rem, dpi, ppi, fps, ms, µs, ns, s, Hz…THz, B, kB/KB…PB, KiB…PiB, bit(s), kbit…Gbit,
+//   bps…Gbps, kbit/s…Gbit/s, mm, cm, km, °C, °F) that no word character follows. French units ("10 Mo", "5 Go", "3 ko") are not in the list.
 //
 // Urls, paths and option values then lose trailing punctuation: . , ; : ! ? ' " and a closing ) ] } that
 // the span does not open ("voir https://debian.org." → the URL without the dot; "(--help)" → "--help").

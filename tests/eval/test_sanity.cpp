@@ -40,3 +40,15 @@ TEST_CASE("numbers keep their inner separators but not trailing punctuation", "[
   CHECK(sanity_problems("Il coûte 3.50.", "It costs 3.50.", {"It costs 3.50."}).empty());
   CHECK(sanity_problems("Il coûte 3.50.", "It costs 3.", {"It costs 3.50."}) == Problems{"missing: 3.50"});
 }
+
+TEST_CASE("protected spans every reference keeps verbatim must come out verbatim", "[sanity]") {
+  CHECK(sanity_problems("Lancez ./configure --prefix=/opt.", "Run ./configure --prefix /opt.",
+                        {"Run ./configure --prefix=/opt."}) == Problems{"altered: --prefix=/opt"});
+  CHECK(sanity_problems("Voir https://debian.org et https://debian.org.", "See https://debian.org.",
+                        {"See https://debian.org and https://debian.org."})
+            .empty());  // present once is verbatim; a span is checked once
+  CHECK(sanity_problems("Tapez `ls`.", "Type ls.", {"Type `ls`.", "Enter `ls`."}) == Problems{"altered: `ls`"});
+  // A span that some reference does not keep verbatim is out of the check, as is a source without references.
+  CHECK(sanity_problems("Réglez %s.", "Set it.", {"Set %s.", "Set it."}).empty());
+  CHECK(sanity_problems("Réglez %s.", "Set it.", {}).empty());
+}

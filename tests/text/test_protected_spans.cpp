@@ -12,7 +12,8 @@ namespace {
 
 Texts span_texts(std::string_view text) {
   Texts out;
-  for (const ProtectedSpan& span : find_protected_spans(text)) out.emplace_back(text.substr(span.begin, span.end - span.begin));
+  for (const ProtectedSpan& span : find_protected_spans(text))
+    out.emplace_back(text.substr(span.begin, span.end - span.begin));
   return out;
 }
 
@@ -44,8 +45,8 @@ TEST_CASE("file paths of every form are found, fractions, dates and et/ou are no
         Texts{"~/", "C:\\", "\\\\serveur\\partage", "/etc/hosts"});
   CHECK(span_texts("Compilez src/main.cpp dans build/.") == Texts{"src/main.cpp", "build/"});
   CHECK(span_kinds("/tmp") == std::vector<SpanKind>{SpanKind::Path});
-  for (const char* prose : {"Il mange 1/2 pomme.", "Le 12/05/2020 et/ou le 13.", "vitesse en km/h, en TCP/IP", "oui/non/jamais",
-                            "Entrée/Sortie", "100 €/mois", "20 / 30", "/ 2", "le /2 et 3/"}) {
+  for (const char* prose : {"Il mange 1/2 pomme.", "Le 12/05/2020 et/ou le 13.", "vitesse en km/h, en TCP/IP",
+                            "oui/non/jamais", "Entrée/Sortie", "100 €/mois", "20 / 30", "/ 2", "le /2 et 3/"}) {
     INFO(prose);
     CHECK(span_texts(prose).empty());
   }

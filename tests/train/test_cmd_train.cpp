@@ -51,3 +51,17 @@ TEST_CASE("attn vocab and attn train run, checkpoint and refuse a bad resume", "
   CHECK(corrupt.exit_code != 0);
   CHECK(corrupt.err.find("corrupt") != std::string::npos);
 }
+
+TEST_CASE("attn train --protected-spans records the metadata a translator masks by", "[train][cli]") {
+  TempDir dir;
+  const std::string data = dir.path("dates.tsv");
+  REQUIRE(run_cli("dates --count 50 --seed 2 --out " + data).exit_code == 0);
+  const std::string common = "train --train " + data + " --char --embed 4 --hidden 4 --attention 4 --steps 1" +
+                             " --eval-every 0 --threads 1 --out ";
+  REQUIRE(run_cli(common + dir.path("plain.safetensors")).exit_code == 0);
+  REQUIRE(run_cli(common + dir.path("masked.safetensors") + " --protected-spans").exit_code == 0);
+  CHECK(run_cli("inspect " + dir.path("plain.safetensors")).out.find("protected_spans") == std::string::npos);
+  const auto masked = run_cli("inspect " + dir.path("masked.safetensors"));
+  REQUIRE(masked.exit_code == 0);
+  CHECK(masked.out.find("protected_spans") != std::string::npos);
+}
