@@ -106,6 +106,10 @@ SentenceTranslation translate_sentence(const Model& model, EmbeddingCache& embed
   std::vector<SearchHypothesis> found = search(model, ids, search_options, &embeddings);
   if (options.carry_over) {
     for (SearchHypothesis& h : found) h = with_copies_carried_over(model, ids, search_options, std::move(h));
+    // A repair is re-scored by the model, which usually lowers its score: keep the list ranked by the final
+    // scores (stable, so equal scores keep the search's order), or the best would not be first.
+    std::stable_sort(found.begin(), found.end(),
+                     [](const SearchHypothesis& a, const SearchHypothesis& b) { return a.score > b.score; });
   }
   out.best = to_hypothesis(model, found.front(), options.attention);
   if (options.nbest > 0) {
