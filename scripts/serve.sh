@@ -19,7 +19,7 @@ models=(models/*.safetensors)
 sample_model=models/fr-en.safetensors
 [[ -f "$sample_model" ]] || sample_model="${models[0]:-}"
 if [[ -n "$sample_model" ]]; then
-  sample="Jane visite l'Afrique en septembre."
+  sample="Le chat dort sur le canapé rouge."
   [[ "$sample_model" == *dates* ]] && sample="Monday, March 5, 1979"
   echo "Sample translation with $sample_model:"
   echo "  $sample"

@@ -154,6 +154,10 @@ SentenceTranslation translate_sentence(const Model& model, EmbeddingCache& embed
     if (options.carry_over) h = with_copies_carried_over(model, ids, search_options, std::move(h));
     if (masked) h = with_placeholders_repaired(model, ids, std::move(h));
   }
+  // A repair is re-scored by the model, which usually lowers its score: keep the list ranked by the final
+  // scores (stable, so equal scores keep the search's order), or the best would not be first.
+  std::stable_sort(found.begin(), found.end(),
+                   [](const SearchHypothesis& a, const SearchHypothesis& b) { return a.score > b.score; });
   out.best = to_hypothesis(model, found.front(), options.attention, spans);
   if (options.nbest > 0) {
     for (const SearchHypothesis& h : found) out.nbest.push_back(to_hypothesis(model, h, options.attention, spans));

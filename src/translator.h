@@ -41,7 +41,8 @@ struct SentenceTranslation {
   std::string source;                      // the sentence as it appeared in the input
   std::vector<std::string> source_tokens;  // ends with "</s>"
   Hypothesis best;
-  std::vector<Hypothesis> nbest;           // filled when TranslateOptions::nbest > 0; nbest[0] is `best`
+  std::vector<Hypothesis> nbest;           // filled when TranslateOptions::nbest > 0; best score first (scores after
+                                           // the carry-over's re-scoring); nbest[0] is `best`
 };
 
 struct Translation {

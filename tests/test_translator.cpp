@@ -456,6 +456,27 @@ TEST_CASE("the shipped model's garbled names are carried over and re-scored by t
   CHECK(garbled == static_cast<int>(cases.size()));  // the repair, not the search, put every name back
 }
 
+TEST_CASE("n-best lists are ranked by the scores after the carry-over's re-scoring", "[translator][shipped]") {
+  // Each of these puts a re-scored repair (a number or name put back) below an alternative the search ranked lower:
+  // the list came back as -0.099, -3.526, -0.699, -0.704 for the date.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/models/dates.safetensors", "Monday, March 5, 1979"},
+      {"/models/fr-en.safetensors", "Pierre a acheté 3 kilos de pommes pour 12 euros à Lyon."},
+      {"/models/fr-en.safetensors", "Je me suis marié il y a 8 ans."}};
+  TranslateOptions options;
+  options.beam = 4;
+  options.nbest = 4;
+  for (const auto& [model, text] : cases) {
+    INFO(text);
+    const Translator translator = translator_from_file(std::string(ATTN_SOURCE_DIR) + model);
+    const SentenceTranslation s = translator.translate(text, options).sentences.at(0);
+    REQUIRE(s.nbest.size() > 1);
+    CHECK(s.nbest[0].translation == s.best.translation);
+    CHECK(s.nbest[0].score == s.best.score);
+    for (size_t i = 1; i < s.nbest.size(); ++i) CHECK(s.nbest[i - 1].score >= s.nbest[i].score);
+  }
+}
+
 TEST_CASE("a source that repeats itself may be translated with the repetition", "[translator][repetition]") {
   const Translator translator = tiny_translator();
   const Model& model = translator.model();

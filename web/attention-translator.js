@@ -11,6 +11,9 @@
 // `worker: true`: in browsers, run the engine in a Web Worker (translator-worker.js) so the page never freezes; the
 //   API is the same. Ignored in Node, where the engine runs on the calling thread.
 // `variant`: 'auto' (default: SIMD when WebAssembly SIMD is supported), 'simd' or 'baseline'.
+// `onPhase(name)`: called as loading passes its milestones, for timing them: 'model-downloaded' (the bytes are
+//   here), 'engine-ready' (the WebAssembly engine is compiled and started; in worker mode this overlaps the
+//   download), 'model-parsed' (the model is loaded and ready to translate).
 //
 // Every method returns a promise (info() too, because in worker mode the engine lives on another thread). Calls are
 // queued and run one at a time in call order. translate() resolves to
@@ -184,6 +187,11 @@ async function readEngineFile(url) {
   return fetchWithProgress(url, 'engine file');
 }
 
+/** Fetches, compiles and starts the engine of this thread ahead of the first model (the worker's 'prepare'). */
+export async function prepareEngine(variant) {
+  await loadEngine(chooseVariant(variant));
+}
+
 function loadEngine(variant) {
   if (!engines.has(variant)) {
     const name = variant === 'simd' ? 'attn-simd' : 'attn-base';
@@ -249,15 +257,23 @@ class WorkerEngine {
   #nextId = 0;
   #failure = null;
 
-  static async create(bytes, owned, variant) {
+  // Starts the worker and its engine at once, so that both start up while the model downloads; resolves
+  // `engineReady` when the engine is compiled.
+  static start(variant) {
     const engine = new WorkerEngine(new Worker(new URL('./translator-worker.js', import.meta.url), { type: 'module' }));
+    engine.engineReady = engine.#call('prepare', [variant]);
+    engine.engineReady.catch(() => {});  // reported by load() below
+    return engine;
+  }
+
+  async load(bytes, owned, variant) {
     try {
-      await engine.#call('load', [bytes, variant], owned ? [bytes.buffer] : []);
+      await this.#call('load', [bytes, variant], owned ? [bytes.buffer] : []);
     } catch (error) {
-      engine.#worker.terminate();
+      this.#worker.terminate();
       throw error;
     }
-    return engine;
+    return this;
   }
 
   constructor(worker) {
@@ -365,16 +381,39 @@ class AttentionTranslator {
 }
 
 /** Loads a model; see the top of this file. */
-export async function createTranslator({ model, onProgress, worker = false, variant = 'auto' } = {}) {
+export async function createTranslator({ model, onProgress, onPhase, worker = false, variant = 'auto' } = {}) {
   if (model === undefined || model === null) throw new TypeError('createTranslator needs a model');
-  if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new TypeError(`onProgress must be a function, got ${describe(onProgress)}`);
+  for (const [name, callback] of [['onProgress', onProgress], ['onPhase', onPhase]]) {
+    if (callback !== undefined && typeof callback !== 'function') {
+      throw new TypeError(`${name} must be a function, got ${describe(callback)}`);
+    }
   }
   const chosen = chooseVariant(variant);
-  // Start fetching the engine while the model downloads.
-  if (!(worker && !isNode)) loadEngine(chosen).catch(() => {});
-  const { bytes, owned } = await readModel(model, onProgress);
   const useWorker = worker && !isNode && typeof Worker === 'function';
-  const engine = useWorker ? await WorkerEngine.create(bytes, owned, chosen) : await LocalEngine.create(bytes, chosen);
+  if (useWorker) return createInWorker(model, chosen, onProgress, onPhase);
+  // Start fetching and compiling the engine while the model downloads.
+  const engineReady = loadEngine(chosen);
+  engineReady.then(() => onPhase?.('engine-ready'), () => {});
+  const { bytes } = await readModel(model, onProgress);
+  onPhase?.('model-downloaded');
+  const engine = await LocalEngine.create(bytes, chosen);
+  onPhase?.('model-parsed');
+  return new AttentionTranslator(engine);
+}
+
+// The worker (and its engine's compilation) starts before the model is read, so the two overlap.
+async function createInWorker(model, variant, onProgress, onPhase) {
+  const engine = WorkerEngine.start(variant);
+  engine.engineReady.then(() => onPhase?.('engine-ready'), () => {});
+  let bytes, owned;
+  try {
+    ({ bytes, owned } = await readModel(model, onProgress));
+  } catch (error) {
+    engine.dispose().catch(() => {});
+    throw error;
+  }
+  onPhase?.('model-downloaded');
+  await engine.load(bytes, owned, variant);
+  onPhase?.('model-parsed');
   return new AttentionTranslator(engine);
 }

@@ -1,6 +1,6 @@
-// Exports of one alignment matrix (the export JSON format of alignment-matrix.js) as JSON, SVG, PNG or
+// Exports of one alignment matrix (the export JSON format of matrix-drawing.js) as JSON, SVG, PNG or
 // soft-alignment text, plus the conversion from the engine's sentence/hypothesis objects to that format.
-import { PALETTES, buildView, layoutMatrix, matrixSvg, normalizeMatrixData, paintMatrix } from './alignment-matrix.js';
+import { PALETTES, buildView, layoutMatrix, matrixSvg, normalizeMatrixData, paintMatrix } from './matrix-drawing.js';
 
 // Engine output (one sentence and one of its hypotheses) → export JSON format.
 export function toMatrixData(sentence, hypothesis, modelName) {

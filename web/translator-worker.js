@@ -1,11 +1,12 @@
 // The Web Worker behind createTranslator({ worker: true }) (see attention-translator.js): it owns the engine and
 // answers one request at a time: { id, method, args } → { id, result } or { id, error: { name, message } }.
 // Result arrays are transferred, not copied.
-import { createTranslator, transferablesOf } from './attention-translator.js';
+import { createTranslator, prepareEngine, transferablesOf } from './attention-translator.js';
 
 let translator = null;
 
 const methods = {
+  prepare: (variant) => prepareEngine(variant),  // compiles the engine while the page still downloads the model
   async load(bytes, variant) {
     translator = await createTranslator({ model: bytes, variant });
   },
