@@ -261,3 +261,46 @@ TEST_CASE("eval --by-length scores each source-length bucket", "[cli]") {
   CHECK(result.out.find("21-40") == std::string::npos);  // empty buckets are left out
   CHECK(result.out.find("41+        1 segments") != std::string::npos);
 }
+
+TEST_CASE("translate --threads: the same lines, in the same order, on any number of threads", "[cli][parallel]") {
+  std::string input = "Tom a 19 ans.\n\nIl est 2:30. Mary rit.\r\n« Où es-tu ? » demande-t-elle.\n";
+  for (int i = 0; i < 40; ++i) input += "Jane a " + std::to_string(i) + " chats. Il pleut.\n";
+  std::string paragraph;  // one line of many sentences, spread over the threads
+  for (int i = 0; i < 300; ++i) paragraph += "Tom a " + std::to_string(i) + " ans. ";
+  input += paragraph + "\nFin.";  // the last line has no newline
+  for (const std::string format : {"", " --json"}) {
+    const auto one = run_cli("translate -m " + kFixture + " --beam 2 --threads 1" + format, input);
+    const auto three = run_cli("translate -m " + kFixture + " --beam 2 --threads 3" + format, input);
+    INFO(one.err << three.err);
+    REQUIRE(one.exit_code == 0);
+    REQUIRE(three.exit_code == 0);
+    CHECK(output_lines(one.out).size() == 46);
+    CHECK(three.out == one.out);
+  }
+  const auto zero = run_cli("translate -m " + kFixture + " --threads 0", "Bonjour.\n");
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err.find("--threads must be between 1 and") != std::string::npos);
+}
+
+TEST_CASE("eval --threads: the same scores and hypotheses on any number of threads", "[cli][parallel]") {
+  const TempDir dir;
+  std::string tsv;
+  for (int i = 0; i < 30; ++i)
+    tsv += "Tom is " + std::to_string(i) + ".\tTom a " + std::to_string(i) + " ans.\tgroup" + std::to_string(i % 3) + "\n";
+  write_text_file(dir.path("test.tsv"), tsv);
+  std::string reports[2], hypotheses[2];
+  for (const int threads : {1, 2}) {
+    const std::string out = dir.path("hyps" + std::to_string(threads) + ".txt");
+    const auto result = run_cli("eval -m " + kFixture + " --data " + dir.path("test.tsv") + " --beam 2 --threads " +
+                                std::to_string(threads) + " --out " + out);
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    const std::string threads_said = threads == 1 ? "on 1 thread)" : "on 2 threads)";
+    CHECK(result.out.find(threads_said) != std::string::npos);
+    reports[threads - 1] = result.out.substr(0, result.out.find("speed:"));  // all but the timing
+    hypotheses[threads - 1] = read_text_file(out);
+  }
+  CHECK(count_lines(hypotheses[0]) == 30);
+  CHECK(reports[1] == reports[0]);
+  CHECK(hypotheses[1] == hypotheses[0]);
+}
