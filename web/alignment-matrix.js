@@ -15,7 +15,7 @@ import {
 } from './matrix-drawing.js';
 
 const ELEMENT_CSS = `
-:host { display: block; color: var(--am-text); font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+:host { display: block; min-width: 0; max-width: 100%; color: var(--am-text); font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   --am-text: #1f2430; --am-accent: 37, 99, 235; --am-focus: #2563eb; --am-muted: #5f6b7a; --am-border: #e3e6ec;
   --am-tooltip-bg: #1f2430; --am-tooltip-text: #ffffff; --am-error: #b42318; --am-fade: #ffffff; }
 :host([theme="dark"]) { --am-text: #e6e8ee; --am-accent: 79, 209, 197; --am-focus: #4fd1c5; --am-muted: #9aa3b2;
@@ -265,7 +265,8 @@ export class AlignmentMatrixElement extends HTMLElement {
       sourceWords: [...this._sourceStrip.querySelectorAll('.word')], targetWords: [...this._targetStrip.querySelectorAll('.word')],
     };
     this._wireEvents();
-    this._updateScrollCue();
+    // After the browser's own layout: measuring now would force one while 3,600 cells are still being set up.
+    requestAnimationFrame(() => this._updateScrollCue());
   }
 
   // The focusable picture: the SVG (built as a string of numbers and escaped labels), its tooltip.

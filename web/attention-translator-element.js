@@ -48,7 +48,7 @@ input:focus-visible { outline: 3px solid var(--at-accent); outline-offset: 1px; 
 .status { margin: 0; font-size: 13px; color: var(--at-muted); min-height: 1.3em; }
 progress { width: 100%; height: 6px; accent-color: var(--at-accent); }
 .error { margin: 0; color: var(--at-error); font-size: 14px; overflow-wrap: anywhere; }
-.matrices { display: grid; gap: 16px; min-width: 0; }
+.matrices { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; min-width: 0; }
 [hidden] { display: none !important; }
 `;
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { STRICT_CSP, artifactsDir, deployedModels, launchBrowser, startStaticServer, watchPage, webRoot } from './harness.mjs';
+import { STRICT_CSP, WAIT_MS, artifactsDir, deployedModels, launchBrowser, startStaticServer, watchPage, webRoot } from './harness.mjs';
 
 const SMALL_MATRIX = {
   source_tokens: ['▁un', 'e', '▁date', '</s>'],
@@ -64,7 +64,7 @@ describe('embedding under a strict CSP', () => {
     const element = page.locator('attention-translator');
     if (model.id !== 'fr-en') await element.evaluate((node, file) => node.setAttribute('model', file), model.file);
     // Either the matrix appears or the element reports why not.
-    await element.locator('alignment-matrix .cell, .error:not([hidden])').first().waitFor({ timeout: 20_000 });
+    await element.locator('alignment-matrix .cell, .error:not([hidden])').first().waitFor({ timeout: WAIT_MS });
     assert.equal(await element.locator('.error').isHidden(), true, await element.locator('.error').innerText());
     const first = await element.locator('.translation').innerText();
     assert.ok(first.length > 0);
@@ -72,12 +72,12 @@ describe('embedding under a strict CSP', () => {
     assert.equal(await element.locator('alignment-matrix').first().locator('.cell').count(),
       data.source_tokens.length * data.target_tokens.length);
 
-    await element.locator('input').fill(model.examples[1]);
+    await element.locator('input').fill(model.examples[1].source);
     await page.waitForFunction((previous) => {
       const node = document.querySelector('attention-translator');
       const text = node.shadowRoot.querySelector('.translation').textContent;
       return text && text !== previous;
-    }, first, { timeout: 20_000 });
+    }, first, { timeout: WAIT_MS });
     await page.screenshot({ path: join(artifactsDir, 'embed.png'), fullPage: true });
   });
 

@@ -10,6 +10,10 @@ export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url))
 export const webRoot = join(repoRoot, 'web');
 export const artifactsDir = join(repoRoot, 'test-artifacts');
 
+// How long a browser wait may take: generous, because the machine running the tests may be busy (a training run
+// at high priority once made one short translation take 10 s). ATTN_BROWSER_TIMEOUT_MS overrides it.
+export const WAIT_MS = Number(process.env.ATTN_BROWSER_TIMEOUT_MS) || 120_000;
+
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
 const MIME_TYPES = {
@@ -51,6 +55,8 @@ export function launchBrowser() {
 
 // Records console errors, uncaught page errors, failed requests and CSP violations of a page (and its workers).
 export function watchPage(page) {
+  page.setDefaultTimeout(WAIT_MS);
+  page.setDefaultNavigationTimeout(WAIT_MS);
   const problems = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { artifactsDir, deployedModels, launchBrowser, startStaticServer, watchPage, webRoot } from './harness.mjs';
+import { WAIT_MS, artifactsDir, deployedModels, launchBrowser, startStaticServer, watchPage, webRoot } from './harness.mjs';
 import { createTranslator } from '../../web/attention-translator.js';
 
 const FRENCH = "Le chat dort sur le canapé. Jane visite l'Afrique en septembre.";
@@ -97,7 +97,7 @@ function assertRowsSumToOne(attention, what) {
 
 // Waits until the page has shown the translation of what was last typed.
 async function waitForIdle(page) {
-  await page.waitForFunction(() => document.querySelector('#results').getAttribute('aria-busy') === 'false', null, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('#results').getAttribute('aria-busy') === 'false', null, { timeout: WAIT_MS });
 }
 
 async function download(page, format, index = 0) {
@@ -149,19 +149,24 @@ describe('demo page', () => {
   it('loads the default model with progress and info, then translates the example', async (t) => {
     if (!defaultModel) return t.skip(NO_MODEL);
     await page.goto(`${server.url}index.html`);
-    await page.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+    await page.waitForSelector('#results alignment-matrix', { timeout: WAIT_MS });
     const firstTranslationMs = Number(await page.evaluate(() => document.documentElement.dataset.firstTranslationMs));
-    const info = await page.locator('#model-info').innerText();
+    // (textContent: the details start collapsed, and then innerText is empty.)
+    const info = await page.locator('#model-info').textContent();
     assert.match(info, /Parameters/);
-    assert.match(info, /SIMD\s+(yes|no)/);
-    assert.match(info, /Weights\s+(int8|float32)/);
+    assert.match(info, /SIMD\s*(yes|no)/);
+    assert.match(info, /Weights\s*(int8|float32)/);
     assert.equal(await page.locator('#progress-box').isHidden(), true, 'the progress bar hides once loaded');
     const modelBytes = (await stat(join(webRoot, defaultModel.file))).size;
     const progress = await page.evaluate(() => window.progressSeen);
     assert.ok(progress.some(([value, max]) => value === modelBytes && max === modelBytes), `progress ${JSON.stringify(progress.slice(-3))} never reached ${modelBytes} bytes`);
     assert.equal(await page.locator('#model-error').isHidden(), true, await page.locator('#model-error').innerText());
-    assert.ok(await page.locator('#examples .chip', { hasText: defaultModel.examples[0] }).count() === 1, 'example sentences are offered');
+    assert.ok(await page.locator('#examples .chip', { hasText: defaultModel.examples[0].source }).count() === 1, 'example sentences are offered');
     assert.ok(firstTranslationMs > 0, `first translation after ${firstTranslationMs} ms`);
+    // The first screen shows the first example and the translation models.json records for the bundled model
+    // (scripts/regenerate-examples.mjs rewrites it when the model changes).
+    assert.equal(await page.locator('#input').inputValue(), defaultModel.examples[0].source);
+    assert.equal(await page.locator('#translation').innerText(), defaultModel.examples[0].translation);
     await page.screenshot({ path: join(artifactsDir, 'page-light.png'), fullPage: true });
   });
 
@@ -175,7 +180,7 @@ describe('demo page', () => {
       const fresh = await context.newPage();
       allProblems.push(...watchPage(fresh));
       await fresh.goto(`${server.url}index.html`);
-      await fresh.waitForFunction(() => document.documentElement.dataset.firstTranslationMs, null, { timeout: 30_000 });
+      await fresh.waitForFunction(() => document.documentElement.dataset.firstTranslationMs, null, { timeout: WAIT_MS });
       // Milliseconds since navigation start.
       loads.push(await fresh.evaluate((modelFile) => {
         const mark = (name) => performance.getEntriesByName(name, 'mark')[0]?.startTime;
@@ -184,6 +189,7 @@ describe('demo page', () => {
         return {
           htmlReceived: performance.getEntriesByType('navigation')[0]?.responseEnd,
           loadRequested: mark('model-load-start'), downloadStart: model?.startTime, downloaded: model?.responseEnd,
+          engineReady: mark('engine-ready'), modelParsed: mark('model-parsed'),
           modelReady: mark('model-ready'), firstTranslation: mark('first-translation'),
           total: Number(document.documentElement.dataset.firstTranslationMs),
         };
@@ -209,6 +215,9 @@ describe('demo page', () => {
         modelDownload: medianOf((load) => load.downloaded - load.downloadStart),
         downloadWaitAfterRequest: medianOf((load) => Math.max(0, load.downloaded - load.loadRequested)),
         engineStartAndModelLoad: medianOf((load) => load.modelReady - Math.max(load.downloaded, load.loadRequested)),
+        // The worker compiles the engine while the model downloads: 'engine-ready' may come before the download ends.
+        engineReadyAfterRequest: medianOf((load) => load.engineReady - load.loadRequested),
+        modelParse: medianOf((load) => load.modelParsed - Math.max(load.engineReady, load.downloaded)),
         firstTranslate: medianOf((load) => load.firstTranslation - load.modelReady),
       },
     };
@@ -221,7 +230,7 @@ describe('demo page', () => {
   it('translates typed text like the engine does, one |target|×|source| matrix per sentence', async (t) => {
     if (!defaultModel) return t.skip(NO_MODEL);
     const french = defaultModel.id === 'fr-en';
-    const text = french ? FRENCH : defaultModel.examples[defaultModel.examples.length - 1];
+    const text = french ? FRENCH : defaultModel.examples[defaultModel.examples.length - 1].source;
     await page.locator('#input').fill('');
     await page.locator('#input').pressSequentially(text, { delay: 5 });
     await waitForIdle(page);
@@ -250,19 +259,19 @@ describe('demo page', () => {
     const sentences = defaultModel.id === 'fr-en'
       ? { jane: "Jane visite l'Afrique en septembre.",
           long: 'Le petit chat noir de ma voisine dort tous les après-midi sur le canapé rouge.' }  // 15 words
-      : { first: defaultModel.examples[0], last: defaultModel.examples[defaultModel.examples.length - 1] };
+      : { first: defaultModel.examples[0].source, last: defaultModel.examples[defaultModel.examples.length - 1].source };
     for (const [width, scheme] of [[1280, 'light'], [360, 'dark']]) {
       const view = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
       allProblems.push(...watchPage(view));
       await view.goto(`${server.url}index.html`);
-      await view.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+      await view.waitForSelector('#results alignment-matrix', { timeout: WAIT_MS });
       for (const [name, sentence] of Object.entries(sentences)) {
         for (const merged of [false, true]) {
-          await view.locator('#merge').setChecked(merged);
+          await view.locator('#merge').selectOption(merged ? 'words' : 'pieces');
           await view.locator('#input').fill(sentence);
           await view.mouse.move(0, 0);  // no hover highlight in the pictures
           await view.waitForFunction((text) => document.querySelector('.sentence-title')?.textContent === text
-            && document.querySelector('#results').getAttribute('aria-busy') === 'false', sentence, { timeout: 20_000 });
+            && document.querySelector('#results').getAttribute('aria-busy') === 'false', sentence, { timeout: WAIT_MS });
           const what = `${name}${merged ? ', words' : ''}, ${width} px ${scheme}`;
           await assertLabelsReadable(view, 0, what);
           await view.locator('#results alignment-matrix').first()
@@ -313,7 +322,7 @@ describe('demo page', () => {
     // A cell shows its value.
     await card.locator(`.cell[data-r="${row}"][data-c="0"]`).hover();
     const tooltip = await card.locator('.tooltip').innerText();
-    assert.ok(tooltip.endsWith(data.attention[row][0].toFixed(3)), tooltip);
+    assert.ok(tooltip.includes(`${Math.round(data.attention[row][0] * 100)}%`) && tooltip.includes(data.attention[row][0].toFixed(3)), tooltip);
     await page.screenshot({ path: join(artifactsDir, 'page-hover.png') });
     await page.mouse.move(0, 0);
   });
@@ -321,7 +330,7 @@ describe('demo page', () => {
   it('merges sub-word pieces into words: columns summed, rows averaged', async (t) => {
     if (!defaultModel) return t.skip(NO_MODEL);
     const { data } = await readMatrix(page, 0);
-    await page.locator('#merge').check();
+    await page.locator('#merge').selectOption('words');
     const merged = (await readMatrix(page, 0)).shown;
     const sourceWords = wordsOf(data.source_tokens), targetWords = wordsOf(data.target_tokens);
     assert.equal(merged.source_tokens.length, sourceWords.length);
@@ -334,10 +343,10 @@ describe('demo page', () => {
     assertRowsSumToOne(merged.attention, 'merged matrix');
     assert.equal((await readMatrix(page, 0)).cells, sourceWords.length * targetWords.length);
     await page.screenshot({ path: join(artifactsDir, 'page-merged.png'), fullPage: true });
-    await page.locator('#merge').uncheck();
+    await page.locator('#merge').selectOption('pieces');
   });
 
-  it('lists the n-best hypotheses with scores; clicking one shows its matrix', async (t) => {
+  it('lists the alternatives best first, in full; clicking one shows it in the card and the translation box', async (t) => {
     if (!defaultModel) return t.skip(NO_MODEL);
     await page.locator('#beam').fill('4');
     await page.locator('#nbest').fill('3');
@@ -346,13 +355,18 @@ describe('demo page', () => {
     const scores = (await card.locator('.hypothesis .score').allInnerTexts()).map(Number);
     assert.equal(scores.length, 3);
     scores.forEach((score) => assert.ok(Number.isFinite(score) && score <= 0, `score ${score}`));
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'best score first');
+    assert.equal(await card.locator('.hypothesis-text').first().evaluate((node) => getComputedStyle(node).webkitLineClamp), 'none',
+      'alternatives are not cut');
     const second = card.locator('.hypothesis').nth(1);
     await second.click();
     assert.equal(await second.getAttribute('aria-pressed'), 'true');
     const shown = (await readMatrix(page, 0)).shown;
     assert.equal(shown.translation, await second.locator('.hypothesis-text').innerText());
     assert.equal(await card.locator('.sentence-translation').innerText(), shown.translation);
+    assert.ok((await page.locator('#translation').innerText()).startsWith(shown.translation), 'the translation box follows the choice');
     await card.locator('.hypothesis').first().click();
+    assert.ok((await page.locator('#translation').innerText()).startsWith(await card.locator('.hypothesis-text').first().innerText()));
   });
 
   it('exports PNG, SVG, JSON and soft-alignment text', async (t) => {
@@ -398,21 +412,24 @@ describe('demo page', () => {
 
   it('shows a bad model file\'s error inline and keeps working; loads a good file dropped on the page', async (t) => {
     if (!defaultModel) return t.skip(NO_MODEL);
-    const badBytes = Buffer.from('{"this is": "not a model"}\n'.repeat(4));
+    // A text file renamed .safetensors: its first 8 bytes read as an absurd header length.
+    const badBytes = Buffer.from('This is a text file, not a model.\n'.repeat(4));
     let loaderMessage = '';
     await createTranslator({ model: new Uint8Array(badBytes) }).catch((error) => { loaderMessage = error.message; });
     assert.ok(loaderMessage, 'the loader rejects the bad file');
 
     await page.locator('#model-file').setInputFiles({ name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: badBytes });
     const error = page.locator('#model-error');
-    await error.waitFor({ state: 'visible', timeout: 10_000 });
-    const message = await error.innerText();
-    assert.ok(message.includes('broken.safetensors') && message.includes(loaderMessage.replace(/\.$/, '')), message);
-    assert.ok(await error.evaluate((box) => box.getBoundingClientRect().top >= 0), 'the error is scrolled into view');
+    await error.waitFor({ state: 'visible', timeout: WAIT_MS });
+    const message = await page.locator('#model-error-summary').innerText();
+    assert.ok(message.startsWith('Could not load broken.safetensors. This is not a model file.'), message);
+    assert.doesNotMatch(message, /header length/, 'the technical message is not the headline');
+    assert.ok((await page.locator('#model-error-detail').textContent()).includes(loaderMessage.replace(/\.$/, '')), 'the detail keeps it');
+    assert.ok(await error.evaluate((box) => box.getBoundingClientRect().top >= -1), 'the error is scrolled into view');  // (sub-pixel positions)
     await page.screenshot({ path: join(artifactsDir, 'page-bad-model.png') });
 
     // The previous model still translates.
-    const sentence = defaultModel.examples[1];
+    const sentence = defaultModel.examples[1].source;
     await page.locator('#input').fill(sentence);
     await waitForIdle(page);
     assert.ok((await page.locator('.sentence-title').last().innerText()).endsWith(sentence));
@@ -426,21 +443,20 @@ describe('demo page', () => {
       transfer.items.add(new File([bytes], name));
       document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, { base64: modelBytes.toString('base64'), name: 'dropped.safetensors' });
-    await page.waitForFunction(() => document.querySelector('#model-info').textContent.includes('dropped.safetensors'), null, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('#model-info').textContent.includes('dropped.safetensors'), null, { timeout: WAIT_MS });
     assert.equal(await error.isHidden(), true);
     assert.equal(await page.locator('#model-select').inputValue(), 'custom');
   });
 
   it('shows an inline error and keeps working when a model URL answers 404 or HTML, or a file is empty', async (t) => {
     if (!defaultModel) return t.skip(NO_MODEL);
-    // Bundled entries whose files fail the way misconfigured servers fail. The HEAD probe succeeds for all of them,
-    // so they are listed and only fail when loaded.
+    // Bundled entries whose files fail the way misconfigured servers fail: listed, and failing when chosen.
     const fakes = [
-      { id: 'gone', label: 'Gone model', file: 'models/gone.safetensors', reason: /HTTP 404/,
-        answer: (method) => (method === 'HEAD' ? { status: 200 } : { status: 404, contentType: 'text/plain', body: 'not found' }) },
-      { id: 'spa', label: 'Index page', file: 'models/spa.safetensors', reason: /not a model file \(the server sent text\/html/,
+      { id: 'gone', label: 'Gone model', file: 'models/gone.safetensors', reason: /HTTP 404/, says: 'The model file was not found',
+        answer: () => ({ status: 404, contentType: 'text/plain', body: 'not found' }) },
+      { id: 'spa', label: 'Index page', file: 'models/spa.safetensors', reason: /not a model file \(the server sent text\/html/, says: 'The server sent a web page',
         answer: () => ({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>Home</title><p>Welcome</p>' }) },
-      { id: 'mislabelled', label: 'Mislabelled page', file: 'models/mislabelled.safetensors', reason: /not a model file \(it looks like HTML\)/,
+      { id: 'mislabelled', label: 'Mislabelled page', file: 'models/mislabelled.safetensors', reason: /not a model file \(it looks like HTML\)/, says: 'The server sent a web page',
         answer: () => ({ status: 200, contentType: 'application/octet-stream', body: '\n  <!DOCTYPE html><html><body>Moved</body></html>' }) },
     ];
     const entries = JSON.parse(await readFile(join(webRoot, 'models.json'), 'utf8'));
@@ -452,35 +468,36 @@ describe('demo page', () => {
       await broken.route(`**/${fake.file}`, (route) => route.fulfill({ body: '', ...fake.answer(route.request().method()) }));
     }
     await broken.goto(`${server.url}index.html`);
-    await broken.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+    await broken.waitForSelector('#results alignment-matrix', { timeout: WAIT_MS });
     const error = broken.locator('#model-error');
     const stillTranslates = async (sentence) => {
       await broken.locator('#input').fill(sentence);
       // (The first card's title holds the start of the text, whether it is one sentence or several.)
       await broken.waitForFunction((start) => document.querySelector('.sentence-title')?.textContent.includes(start)
-        && document.querySelector('#results').getAttribute('aria-busy') === 'false', sentence.slice(0, 12), { timeout: 20_000 });
+        && document.querySelector('#results').getAttribute('aria-busy') === 'false', sentence.slice(0, 12), { timeout: WAIT_MS });
       assert.ok((await broken.locator('#translation').innerText()).length > 0);
     };
 
     for (const [index, fake] of fakes.entries()) {
       await broken.locator('#model-select').selectOption(fake.id);
-      await error.waitFor({ state: 'visible', timeout: 10_000 });
-      const message = await error.innerText();
-      assert.ok(message.startsWith(`Could not load ${fake.label}:`), message);
-      assert.match(message, fake.reason);
+      await error.waitFor({ state: 'visible', timeout: WAIT_MS });
+      const message = await broken.locator('#model-error-summary').innerText();
+      assert.ok(message.startsWith(`Could not load ${fake.label}. ${fake.says}`), message);
+      assert.match(await broken.locator('#model-error-detail').textContent(), fake.reason);
       assert.ok(message.endsWith(`Still using ${defaultModel.label}.`), message);
       assert.equal(await broken.locator('#model-select').inputValue(), defaultModel.id, 'the select shows the model in use');
       if (index === 0) await broken.screenshot({ path: join(artifactsDir, 'page-model-404.png') });
-      await stillTranslates(defaultModel.examples[index + 1]);
+      await stillTranslates(defaultModel.examples[index + 1].source);
       assert.equal(await error.isHidden(), true, 'a successful translation clears the error');
     }
 
     await broken.locator('#model-file').setInputFiles({ name: 'empty.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.alloc(0) });
-    await error.waitFor({ state: 'visible', timeout: 10_000 });
-    assert.match(await error.innerText(), /^Could not load empty\.safetensors: .*too short/);
+    await error.waitFor({ state: 'visible', timeout: WAIT_MS });
+    assert.match(await broken.locator('#model-error-summary').innerText(), /^Could not load empty\.safetensors\. This is not a model file/);
+    assert.match(await broken.locator('#model-error-detail').textContent(), /too short/);
     assert.equal(await broken.locator('#model-select').inputValue(), defaultModel.id);
     assert.equal(await broken.locator('#model-select option[value="custom"]').count(), 0, 'the failed file is not offered');
-    await stillTranslates(defaultModel.examples[0]);
+    await stillTranslates(defaultModel.examples[0].source);
     await broken.close();
 
     // The only console errors are the browser's report of the 404.
@@ -490,7 +507,7 @@ describe('demo page', () => {
 
   it('offers only deployed models: falls back to the next one when the default is missing, explains when none is', async (t) => {
     if (!defaultModel) return t.skip(NO_MODEL);
-    const missing = { id: 'missing', label: 'Missing model', file: 'models/missing.safetensors', examples: ['Bonjour.'] };
+    const missing = { id: 'missing', label: 'Missing model', file: 'models/missing.safetensors', examples: [{ source: 'Bonjour.', translation: 'Hello.' }] };
     const cases = [
       { name: 'default missing', list: [missing, defaultModel], expectedOption: defaultModel.id },
       { name: 'none deployed', list: [missing, { ...missing, id: 'missing-too', file: 'models/missing-too.safetensors' }], expectedOption: '' },
@@ -502,11 +519,11 @@ describe('demo page', () => {
       await view.goto(`${server.url}index.html`);
       const select = view.locator('#model-select');
       if (expectedOption) {
-        await view.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+        await view.waitForSelector('#results alignment-matrix', { timeout: WAIT_MS });
         assert.equal(await view.locator('#model-error').isHidden(), true, `${name}: ${await view.locator('#model-error').innerText()}`);
         assert.deepEqual(await select.locator('option').evaluateAll((options) => options.map((option) => option.value)), [expectedOption], name);
       } else {
-        await view.locator('#model-error', { hasText: 'No bundled model' }).waitFor({ timeout: 20_000 });
+        await view.locator('#model-error', { hasText: 'No bundled model' }).waitFor({ timeout: WAIT_MS });
         assert.equal(await select.isDisabled(), true, name);
       }
       await view.close();
@@ -518,11 +535,14 @@ describe('demo page', () => {
   it('translates human dates to ISO with the date model', async (t) => {
     const dates = models.find((model) => model.id === 'dates');
     if (!dates) return t.skip('the date model is not deployed');
+    await page.locator('#merge').selectOption('auto');  // characters stay characters
     await page.locator('#model-select').selectOption('dates');
-    await page.waitForFunction(() => document.querySelector('#model-info').textContent.includes('ISO'), null, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('#model-info').textContent.includes('ISO'), null, { timeout: WAIT_MS });
     await page.locator('#input').fill('Monday, March 5, 1979');
     await waitForIdle(page);
     assert.equal(await page.locator('#translation').innerText(), '1979-03-05');
+    assert.match(await page.locator('#input-label').innerText(), /date/i, 'the label says what the model expects');
+    assert.equal(await page.locator('#input').inputValue(), 'Monday, March 5, 1979');
     assert.equal(await page.locator('.sentence-title').innerText(), 'Monday, March 5, 1979');
     const matrix = await readMatrix(page, 0);
     assert.equal(matrix.cells, matrix.data.source_tokens.length * matrix.data.target_tokens.length);
@@ -535,7 +555,7 @@ describe('demo page', () => {
     const small = await browser.newPage({ viewport: { width: 360, height: 780 }, colorScheme: 'dark' });
     const smallProblems = watchPage(small);
     await small.goto(`${server.url}index.html`);
-    await small.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+    await small.waitForSelector('#results alignment-matrix', { timeout: WAIT_MS });
     const overflow = await small.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(overflow <= 360, `the page is ${overflow} px wide at a 360 px viewport`);
     const background = await small.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -559,7 +579,7 @@ describe('demo page', () => {
     const dark = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
     allProblems.push(...watchPage(dark));
     await dark.goto(`${server.url}index.html`);
-    await dark.waitForSelector('#results alignment-matrix', { timeout: 20_000 });
+    await dark.waitForSelector('#results alignment-matrix', { timeout: WAIT_MS });
     await dark.locator('#results alignment-matrix').first().locator('.cell[data-r="0"][data-c="0"]').hover();
     await dark.screenshot({ path: join(artifactsDir, 'page-dark.png'), fullPage: true });
     await dark.close();
