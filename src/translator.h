@@ -24,7 +24,8 @@ struct TranslateOptions {
   // The two repairs of the search's output; benchmarks switch both off to compare engines on the plain search.
   // carry_over: put back names and numbers the model garbled, using its alignment (search/carry_over.h); the
   // repaired output is re-scored by the model, so its attention and probabilities are the model's own.
-  // block_repeats: no span of 1..4 tokens three times in a row (search/repetition.h), unless the source repeats.
+  // block_repeats: no span of 1..4 tokens three times in a row and no looping word (search/repetition.h), unless
+  // the source repeats.
   bool carry_over = true;
   bool block_repeats = true;
 };

@@ -23,7 +23,8 @@
 // to 1) and `tokenProbabilities` a Float32Array with one value per target token; both belong to the caller. Options:
 // `beam` (1..16, default 4), `nbest` (0..beam, default 0: `nbest` is then empty), `splitSentences` (default true),
 // and the two repairs of the search's output (see README): `carryOver` (default true: names and numbers the model
-// garbled are put back from the source) and `blockRepeats` (default true: no phrase three times in a row).
+// garbled are put back from the source) and `blockRepeats` (default true: no phrase three times in a row, no word
+// that loops).
 // Errors reject the promise: TypeError for wrong argument types or unknown options, RangeError for out-of-range
 // options, Error with the model loader's message for a bad model file, and "translator has been disposed" after
 // dispose().

@@ -2,12 +2,50 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
+#include <utility>
 
 #include "text/protected_spans.h"
 #include "text/words.h"
 
 namespace attn {
 namespace {
+
+// The search's guard (search/repetition.h) stops a pair of letters at its fourth occurrence in a chain, so as never to
+// touch a real word ("maintaining" holds "in" three times). The check can be stricter: it only reports, and a chain
+// that a reference holds is not reported.
+constexpr size_t kLoopingPairRepeats = 3;
+
+// `chain` without the punctuation around it ("tage," → "tage").
+std::string_view trimmed(std::string_view chain) {
+  auto is_inner = [](unsigned char c) { return std::isalnum(c) || c >= 0x80; };
+  while (!chain.empty() && !is_inner(chain.front())) chain.remove_prefix(1);
+  while (!chain.empty() && !is_inner(chain.back())) chain.remove_suffix(1);
+  return chain;
+}
+
+bool has_looping_pair(std::string_view chain) {
+  for (size_t at = 0; at + 1 < chain.size(); ++at) {
+    if (letter_pair_count(chain, at) >= kLoopingPairRepeats) return true;
+  }
+  return false;
+}
+
+// "loop: <chain>" for each chain of the hypothesis (text/words.h, hyphen_chains) in which a pair of letters occurs
+// three times or more, as in "pain-in-cis-pinis", unless a reference holds it too.
+std::vector<std::string> looping_chain_problems(std::string_view hypothesis,
+                                                const std::vector<std::string>& references) {
+  std::vector<std::string> problems;
+  for (const std::string& chain : hyphen_chains(hypothesis)) {
+    const std::string loop(trimmed(chain));
+    if (!has_looping_pair(loop)) continue;
+    const bool reference_has_it = std::any_of(references.begin(), references.end(), [&](const std::string& reference) {
+      return lowercase(reference).find(lowercase(loop)) != std::string::npos;
+    });
+    if (!reference_has_it) problems.push_back("loop: " + loop);
+  }
+  return problems;
+}
 
 bool contains(const std::vector<std::string>& words, const std::string& word) {
   return std::find(words.begin(), words.end(), word) != words.end();
@@ -57,6 +95,7 @@ std::vector<std::string> sanity_problems(std::string_view source, std::string_vi
     for (size_t i = 0; i < loop.size() / 3; ++i) phrase += (i ? " " : "") + loop[i];
     problems.push_back("repetition: " + phrase);
   }
+  for (std::string& problem : looping_chain_problems(hypothesis, references)) problems.push_back(std::move(problem));
 
   std::vector<std::vector<std::string>> reference_words;
   for (const std::string& reference : references) reference_words.push_back(words_of(reference));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -61,11 +62,35 @@ void best_tokens(const float* row, int vocab, int count, int* best) {
   }
 }
 
-// The last tokens (at most kRepeatWindow, oldest first) of the hypothesis at `row` of the latest record, read back
-// through the back-pointers.
+// Like best_tokens, but skips the tokens that would_loop forbids after `history` (search/repetition.h), setting
+// their log-probabilities to -inf; returns how many tokens it wrote (fewer than `count` only when the vocabulary
+// runs out). Only the best are asked, so the check stays off the rest of the vocabulary; when some loop, twice as
+// many are fetched, which bounds the passes over the row even where most continuations loop.
+int best_tokens_without_loops(const Tokenizer& tokenizer, const std::vector<int>& history, size_t max_letters,
+                              float* row, int vocab, int count, int* best) {
+  const std::string context = loop_context(tokenizer, history);
+  std::vector<int> fetched;
+  for (int fetch = count;; fetch = std::min(vocab, 2 * fetch)) {
+    fetched.resize(static_cast<size_t>(fetch));
+    best_tokens(row, vocab, fetch, fetched.data());
+    int kept = 0;
+    for (int token : fetched) {
+      if (kept == count) break;
+      if (std::isinf(row[token]) || !would_loop(tokenizer, context, token, max_letters)) {
+        best[kept++] = token;
+      } else {
+        row[token] = -std::numeric_limits<float>::infinity();
+      }
+    }
+    if (kept == count || fetch == vocab) return kept;
+  }
+}
+
+// The last tokens (at most the larger of the two guards' windows, oldest first) of the hypothesis at `row` of the
+// latest record, read back through the back-pointers.
 void recent_tokens(const std::vector<StepRecord>& steps, int row, std::vector<int>& tokens) {
   tokens.clear();
-  for (size_t t = steps.size(); t-- > 0 && tokens.size() < kRepeatWindow;) {
+  for (size_t t = steps.size(); t-- > 0 && tokens.size() < std::max(kRepeatWindow, kLoopWindow);) {
     const Candidate& c = steps[t].chosen[row];
     tokens.push_back(c.token);
     row = c.parent;
@@ -104,6 +129,7 @@ SearchHypothesis greedy_search(const Model& model, const std::vector<int>& sourc
   const int H = model.config.hidden, V = model.config.tgt_vocab;
   const EncoderOutput encoded = encode(model, source_ids);
   const int S = encoded.length, max_length = max_output_length(options, S);
+  const size_t word_letters = max_word_letters(model.src_tokenizer, source_ids);
   std::vector<float> state = encoded.initial_state, next(H), logits(V), attention(S);
   std::optional<EmbeddingCache> own_embeddings;
   if (!embeddings) embeddings = &own_embeddings.emplace(model);
@@ -116,7 +142,11 @@ SearchHypothesis greedy_search(const Model& model, const std::vector<int>& sourc
                 workspace);
     kernels::log_softmax_inplace(logits.data(), V);
     if (options.block_repeats) forbid_third_repeats(model.tgt_tokenizer, h.tokens, logits.data());
-    const int token = t + 1 == max_length ? Tokenizer::kEos : kernels::argmax(logits.data(), V);
+    int token = t + 1 == max_length ? Tokenizer::kEos : kernels::argmax(logits.data(), V);
+    if (options.block_repeats &&
+        would_loop(model.tgt_tokenizer, loop_context(model.tgt_tokenizer, h.tokens), token, word_letters)) {
+      best_tokens_without_loops(model.tgt_tokenizer, h.tokens, word_letters, logits.data(), V, 1, &token);
+    }
     h.tokens.push_back(token);
     h.probabilities.push_back(std::exp(logits[token]));
     h.attention.insert(h.attention.end(), attention.begin(), attention.end());
@@ -135,6 +165,7 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
   const int H = model.config.hidden, V = model.config.tgt_vocab, beam = options.beam;
   const EncoderOutput encoded = encode(model, source_ids);
   const int S = encoded.length, max_length = max_output_length(options, S);
+  const size_t word_letters = max_word_letters(model.src_tokenizer, source_ids);
 
   std::vector<int> alive_rows = {0};  // rows of the previous step's record being extended (row 0: <s>)
   std::vector<int> previous_tokens = {Tokenizer::kBos};
@@ -174,8 +205,13 @@ std::vector<SearchHypothesis> beam_search(const Model& model, const std::vector<
         push(Tokenizer::kEos);
         continue;
       }
-      best_tokens(row, V, static_cast<int>(best.size()), best.data());
-      for (int token : best) push(token);
+      int found = static_cast<int>(best.size());
+      if (options.block_repeats) {
+        found = best_tokens_without_loops(model.tgt_tokenizer, history, word_letters, row, V, found, best.data());
+      } else {
+        best_tokens(row, V, found, best.data());
+      }
+      for (int i = 0; i < found; ++i) push(best[i]);
     }
     const size_t keep = std::min(candidates.size(), static_cast<size_t>(beam));
     std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(), better);

@@ -14,7 +14,7 @@ struct SearchOptions {
   // Output is cut at max_length_ratio * source length + max_length_extra tokens (then </s> is forced).
   float max_length_ratio = 2.0f;
   int max_length_extra = 10;
-  // Forbid a span of 1..4 tokens from occurring three times in a row (search/repetition.h).
+  // Forbid a span of 1..4 tokens from occurring three times in a row, and words that loop (search/repetition.h).
   bool block_repeats = true;
 };
 

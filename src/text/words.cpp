@@ -9,6 +9,12 @@ namespace {
 
 bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
+bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+bool same_letter(char a, char b) {
+  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+}
+
 // Joiners stay inside a word only between two word bytes: "2:30", "3.5", "1,000" but not "Tom," or "end.".
 bool is_inner_joiner(std::string_view text, size_t i) {
   const char c = text[i];
@@ -58,6 +64,40 @@ std::vector<std::string> tripled_run(const std::vector<std::string>& words) {
     }
   }
   return {};
+}
+
+size_t letter_pair_count(std::string_view word, size_t at) {
+  if (at + 1 >= word.size() || !is_ascii_letter(word[at]) || !is_ascii_letter(word[at + 1])) return 0;
+  size_t count = 0;
+  for (size_t i = 0; i + 1 < word.size(); ++i) {
+    count += same_letter(word[i], word[at]) && same_letter(word[i + 1], word[at + 1]);
+  }
+  return count;
+}
+
+size_t letter_count(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return is_ascii_letter(c) || static_cast<unsigned char>(c) >= 0xC0;
+  }));
+}
+
+std::vector<std::string> hyphen_chains(std::string_view text) {
+  std::vector<std::string> chains;
+  bool continues = false;  // the last word held a hyphen
+  for (size_t begin = 0; begin <= text.size();) {
+    const size_t end = std::min(text.find(' ', begin), text.size());
+    const std::string_view word = text.substr(begin, end - begin);
+    if (!word.empty()) {
+      if (continues) {
+        chains.back().append(" ").append(word);
+      } else {
+        chains.emplace_back(word);
+      }
+      continues = word.find('-') != std::string_view::npos;
+    }
+    begin = end + 1;
+  }
+  return chains;
 }
 
 }  // namespace attn

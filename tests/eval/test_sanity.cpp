@@ -52,3 +52,22 @@ TEST_CASE("protected spans every reference keeps verbatim must come out verbatim
   CHECK(sanity_problems("Réglez %s.", "Set it.", {"Set %s.", "Set it."}).empty());
   CHECK(sanity_problems("Réglez %s.", "Set it.", {}).empty());
 }
+
+TEST_CASE("a word or hyphenated chain that repeats a pair of letters three times is a loop", "[sanity]") {
+  CHECK(sanity_problems("Il a beaucoup de peine.", "He has a lot of pain-in-cis-pinis-inis-pis-pinis-pinisly.",
+                        {"He is in a lot of pain."}) == Problems{"loop: pain-in-cis-pinis-inis-pis-pinis-pinisly"});
+  CHECK(sanity_problems("La montre.", "The watch-rich-th-th-old-th-old-fourage when.", {"The watch."}) ==
+        Problems{"loop: watch-rich-th-th-old-th-old-fourage when"});
+  CHECK(sanity_problems("Tom est habile.", "Tom is a business-in-in business.", {"Tom is shrewd."}) ==
+        Problems{"loop: business-in-in business"});
+  CHECK(sanity_problems("C'est faux.", "It's thethth wrong.", {"It's wrong."}) == Problems{"loop: thethth"});
+}
+
+TEST_CASE("normal text is not a loop, nor a word a reference uses", "[sanity]") {
+  CHECK(sanity_problems("Il attend.", "He keeps maintaining it, one-on-one, once-in-a-lifetime.",
+                        {"He keeps maintaining it, one-on-one, once-in-a-lifetime."})
+            .empty());
+  CHECK(sanity_problems("Au cas par cas.", "On a case-by-case basis.", {"On a case-by-case basis."}).empty());
+  CHECK(sanity_problems("Ha-ha !", "Ha-ha! The Mississippi is 1000000 meters long.", {"Ha-ha!"}).empty());
+  CHECK(sanity_problems("Il l'entretient.", "He is maintaining it.", {"He's maintaining it."}).empty());
+}

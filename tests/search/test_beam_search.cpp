@@ -1,9 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <numeric>
 
 #include "search/beam_search.h"
+#include "search/repetition.h"
 #include "support/tiny_model.h"
+#include "text/words.h"
 
 using namespace attn;
 using attn::testing::source_ids;
@@ -135,6 +138,61 @@ TEST_CASE("search never writes a span three times in a row unless allowed to", "
         for (const auto& h : search(model, src, options)) REQUIRE_FALSE(has_tripled_span(model, h.tokens));
         options.block_repeats = false;
         for (const auto& h : search(model, src, options)) loops_allowed += has_tripled_span(model, h.tokens);
+      }
+    }
+  }
+  REQUIRE(loops_allowed > 0);  // the untrained models do loop, so the check above is not vacuous
+}
+
+namespace {
+
+// The bytes the search wrote, as the guard sees them (decode() would turn stray bytes into U+FFFD).
+std::string bytes_of(const Model& model, const std::vector<int>& tokens) {
+  std::string text;
+  for (int token : tokens) text += model.tgt_tokenizer.piece_bytes(token);
+  return text;
+}
+
+// Whether `text` holds a loop as search/repetition.h defines it: a chain that holds a pair of letters more than
+// kMaxLetterPairRepeats times or more than kMaxHyphensPerChain hyphens after letters, or a word over `max_letters`.
+bool has_looping_word(const std::string& text, size_t max_letters) {
+  for (const std::string& chain : hyphen_chains(text)) {
+    size_t hyphens = 0;
+    for (size_t at = 0; at < chain.size(); ++at) {
+      if (letter_pair_count(chain, at) > kMaxLetterPairRepeats) return true;
+      const auto before = static_cast<unsigned char>(at > 0 ? chain[at - 1] : ' ');
+      hyphens += chain[at] == '-' && (std::isalpha(before) || before >= 0x80);
+    }
+    if (hyphens > kMaxHyphensPerChain) return true;
+    for (size_t begin = 0, end; begin <= chain.size(); begin = end + 1) {
+      end = std::min(chain.find(' ', begin), chain.size());
+      if (letter_count(std::string_view(chain).substr(begin, end - begin)) > max_letters) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("search never writes a looping word unless allowed to", "[search][loops]") {
+  const std::vector<std::string> inputs = {"Tom a 19 ans !", "aaaa", "Il est 2:30, Mary.", "Jane visite l'Afrique."};
+  int loops_allowed = 0;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    const Model model = tiny_model(seed % 2 == 0, seed);
+    for (const auto& sentence : inputs) {
+      const auto src = source_ids(model, sentence);
+      const size_t max_letters = max_word_letters(model.src_tokenizer, src);
+      for (int beam : {1, 4}) {
+        SearchOptions options;
+        options.beam = beam;
+        options.nbest = beam;
+        for (const auto& h : search(model, src, options)) {
+          REQUIRE_FALSE(has_looping_word(bytes_of(model, h.tokens), max_letters));
+        }
+        options.block_repeats = false;
+        for (const auto& h : search(model, src, options)) {
+          loops_allowed += has_looping_word(bytes_of(model, h.tokens), max_letters);
+        }
       }
     }
   }

@@ -32,3 +32,30 @@ TEST_CASE("lowercase changes ASCII letters only, in a word or a list", "[words]"
   CHECK(lowercase(std::string("NeTTOyez 2:30 É")) == "nettoyez 2:30 É");
   CHECK(lowercase(Words{"Tom", "GIF"}) == Words{"tom", "gif"});
 }
+
+TEST_CASE("a letter pair is counted wherever it occurs, ignoring case", "[words]") {
+  const std::string loop = "pain-in-cis-pinis-inis";
+  CHECK(letter_pair_count(loop, loop.find("in")) == 4);
+  CHECK(letter_pair_count(loop, loop.find("is")) == 3);
+  CHECK(letter_pair_count("Thethth", 0) == 3);
+  CHECK(letter_pair_count("aaaa", 1) == 3);  // every position counts
+  CHECK(letter_pair_count("in-in", 2) == 0);  // "-" is not a letter
+  CHECK(letter_pair_count("1000000", 0) == 0);  // digits never pair
+  CHECK(letter_pair_count("\xC3\xA9\xC3\xA9\xC3\xA9", 0) == 0);  // nor do the bytes of accented letters
+  CHECK(letter_pair_count("ab", 1) == 0);
+}
+
+TEST_CASE("letters are ASCII letters and non-ASCII characters", "[words]") {
+  CHECK(letter_count("syst\xC3\xA8me") == 7);
+  CHECK(letter_count("multi-utilisateur") == 16);
+  CHECK(letter_count("1-800, ok?") == 2);
+  CHECK(letter_count("") == 0);
+}
+
+TEST_CASE("hyphenated words chain into the word after them", "[words]") {
+  CHECK(hyphen_chains("a in-coris-cor- only-corin use it") == Words{"a", "in-coris-cor- only-corin use", "it"});
+  CHECK(hyphen_chains("  three-year-old  child. ") == Words{"three-year-old child."});
+  CHECK(hyphen_chains("tie-dyed T-shirts") == Words{"tie-dyed T-shirts"});
+  CHECK(hyphen_chains("no hyphen here") == Words{"no", "hyphen", "here"});
+  CHECK(hyphen_chains("") == Words{});
+}
