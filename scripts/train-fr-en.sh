@@ -40,7 +40,7 @@ vocabularies=(--src-vocab "$work/src.json" --tgt-vocab "$work/tgt.json")
 options=(--train "$work/train.tsv" --dev "$work/dev.tsv" "${vocabularies[@]}"
   --embed 192 --hidden 256 --attention 192 --tied --protected-spans
   --batch-tokens 3000 --lr 2e-3 --warmup 500 --decay inverse-sqrt --dropout 0.1 --label-smoothing 0.1
-  --epochs 8 --eval-every 1000 --dev-sentences 600 --patience 8 --seed 1 --threads 2
+  --epochs 16 --eval-every 1000 --dev-sentences 600 --patience 8 --seed 1 --threads 2
   --source-language fr --target-language en
   --checkpoint "$work/fr-en.ckpt" --checkpoint-minutes 10 --out "$work/fr-en-f32.safetensors")
 [ -z "${ATTN_TRAIN_MINUTES:-}" ] || options+=(--minutes "$ATTN_TRAIN_MINUTES")
