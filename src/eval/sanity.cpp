@@ -12,9 +12,13 @@ namespace attn {
 namespace {
 
 // The search's guard (search/repetition.h) stops a pair of letters at its fourth occurrence in a chain, so as never to
-// touch a real word ("maintaining" holds "in" three times). The check can be stricter: it only reports, and a chain
-// that a reference holds is not reported.
-constexpr size_t kLoopingPairRepeats = 3;
+// touch a real word. The check is stricter, since it only reports (and a chain that a reference holds is not
+// reported), but a chain of real words may hold a pair three times ("non-conviction": "on"), so three is a loop only
+// within one word ("thethth"), four anywhere in the chain; and a run of three characters holding two letters that
+// occurs three times ("watch-th-th-old-th") is a loop too.
+constexpr size_t kLoopingPairRepeatsInWord = 3;
+constexpr size_t kLoopingPairRepeatsInChain = 4;
+constexpr size_t kLoopingTrigramRepeats = 3;
 
 // `chain` without the punctuation around it ("tage," → "tage").
 std::string_view trimmed(std::string_view chain) {
@@ -24,21 +28,41 @@ std::string_view trimmed(std::string_view chain) {
   return chain;
 }
 
-bool has_looping_pair(std::string_view chain) {
-  for (size_t at = 0; at + 1 < chain.size(); ++at) {
-    if (letter_pair_count(chain, at) >= kLoopingPairRepeats) return true;
+bool has_looping_pair(std::string_view text, size_t repeats) {
+  for (size_t at = 0; at + 1 < text.size(); ++at) {
+    if (letter_pair_count(text, at) >= repeats) return true;
   }
   return false;
 }
 
-// "loop: <chain>" for each chain of the hypothesis (text/words.h, hyphen_chains) in which a pair of letters occurs
-// three times or more, as in "pain-in-cis-pinis", unless a reference holds it too.
+bool has_looping_trigram(std::string_view chain) {
+  const std::string folded = lowercase(std::string(chain));
+  for (size_t at = 0; at + 2 < folded.size(); ++at) {
+    const std::string_view trigram = std::string_view(folded).substr(at, 3);
+    const auto letters = std::count_if(trigram.begin(), trigram.end(), [](unsigned char c) { return std::isalpha(c); });
+    if (letters < 2) continue;
+    size_t count = 0;
+    for (size_t from = folded.find(trigram); from != std::string::npos; from = folded.find(trigram, from + 1)) ++count;
+    if (count >= kLoopingTrigramRepeats) return true;
+  }
+  return false;
+}
+
+bool is_looping_chain(std::string_view chain) {
+  if (has_looping_pair(chain, kLoopingPairRepeatsInChain) || has_looping_trigram(chain)) return true;
+  const std::vector<std::string> words = words_of(chain);
+  return std::any_of(words.begin(), words.end(),
+                     [](const std::string& word) { return has_looping_pair(word, kLoopingPairRepeatsInWord); });
+}
+
+// "loop: <chain>" for each chain of the hypothesis (text/words.h, hyphen_chains) that is_looping_chain, as
+// "pain-in-cis-pinis", unless a reference holds it too.
 std::vector<std::string> looping_chain_problems(std::string_view hypothesis,
                                                 const std::vector<std::string>& references) {
   std::vector<std::string> problems;
   for (const std::string& chain : hyphen_chains(hypothesis)) {
     const std::string loop(trimmed(chain));
-    if (!has_looping_pair(loop)) continue;
+    if (!is_looping_chain(loop)) continue;
     const bool reference_has_it = std::any_of(references.begin(), references.end(), [&](const std::string& reference) {
       return lowercase(reference).find(lowercase(loop)) != std::string::npos;
     });

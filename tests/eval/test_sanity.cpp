@@ -53,7 +53,8 @@ TEST_CASE("protected spans every reference keeps verbatim must come out verbatim
   CHECK(sanity_problems("Réglez %s.", "Set it.", {}).empty());
 }
 
-TEST_CASE("a word or hyphenated chain that repeats a pair of letters three times is a loop", "[sanity]") {
+TEST_CASE("a word that repeats a pair of letters three times, a chain four times, or a trigram thrice is a loop",
+          "[sanity]") {
   CHECK(sanity_problems("Il a beaucoup de peine.", "He has a lot of pain-in-cis-pinis-inis-pis-pinis-pinisly.",
                         {"He is in a lot of pain."}) == Problems{"loop: pain-in-cis-pinis-inis-pis-pinis-pinisly"});
   CHECK(sanity_problems("La montre.", "The watch-rich-th-th-old-th-old-fourage when.", {"The watch."}) ==
@@ -70,4 +71,10 @@ TEST_CASE("normal text is not a loop, nor a word a reference uses", "[sanity]") 
   CHECK(sanity_problems("Au cas par cas.", "On a case-by-case basis.", {"On a case-by-case basis."}).empty());
   CHECK(sanity_problems("Ha-ha !", "Ha-ha! The Mississippi is 1000000 meters long.", {"Ha-ha!"}).empty());
   CHECK(sanity_problems("Il l'entretient.", "He is maintaining it.", {"He's maintaining it."}).empty());
+  // Three "on" in a chain of real words, no word holding one pair thrice: a mistranslation, not a loop.
+  CHECK(sanity_problems("Son style est non-conventionnel.", "His style is non-conviction.",
+                        {"His style is unconventional."})
+            .empty());
+  CHECK(sanity_problems("Une solution.", "A consolidation-condition.", {"A solution."}) ==
+        Problems{"loop: consolidation-condition"});
 }
