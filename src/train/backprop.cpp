@@ -234,92 +234,125 @@ void validate(const ModelConfig& c, const Batch& batch) {
     if (id < 0 || id >= c.tgt_vocab) throw std::invalid_argument("backprop: target id outside the vocabulary");
 }
 
-}  // namespace
-
+// One batch's pass through the network, stage by stage: the forward stages mirror encode / decode_step of
+// src/model/forward.cpp for padded batches, and each backward stage undoes the forward stage of the same name.
+// Rows are time-major: row t * B + b is position t of batch element b.
 template <class S>
-Backprop<S>::Backprop() : work_(std::make_unique<BackpropWorkspace<S>>()) {}
-template <class S>
-Backprop<S>::~Backprop() = default;
+class Pass {
+ public:
+  Pass(const ModelConfig& c, const Weights<S>& w, const Batch& batch, const LossOptions& options,
+       BackpropWorkspace<S>& ws)
+      : w(w), batch(batch), options(options), ws(ws), B(batch.size), SL(batch.source_length),
+        TL(batch.target_length), E(c.embed), H(c.hidden), A(c.attention), V(c.tgt_vocab), src_rows(long(SL) * B),
+        tgt_rows(long(TL) * B), dropout(options.dropout > 0), rng(options.dropout_seed) {}
 
-template <class S>
-S Backprop<S>::run(const ModelConfig& config, const Weights<S>& w, const Batch& batch, const LossOptions& options,
-                   const Grads<S>* grads) {
-  validate(config, batch);
-  BackpropWorkspace<S>& ws = *work_;
-  const int B = batch.size, SL = batch.source_length, TL = batch.target_length;
-  const int E = config.embed, H = config.hidden, A = config.attention, V = config.tgt_vocab;
-  const long src_rows = long(SL) * B, tgt_rows = long(TL) * B;
-  const bool dropout = options.dropout > 0;
-  if (options.dropout < 0 || options.dropout >= 1) throw std::invalid_argument("backprop: dropout must be in [0, 1)");
-  SplitMix64 rng(options.dropout_seed);
-
-  // ---- encoder ----
-  MatMap<S> x = view(ws.x, src_rows, E);
-  if (dropout) fill_dropout_mask(ws.src_dropout, size_t(src_rows) * E, options.dropout, rng);
-  for (long row = 0; row < src_rows; ++row) {
-    const S* e = w.src_embed + long(batch.source_ids[row]) * E;
-    for (int k = 0; k < E; ++k) x(row, k) = dropout ? e[k] * ws.src_dropout[row * E + k] : e[k];
+  S forward() {
+    encode();
+    decode();
+    output();
+    return loss();
   }
-  const typename Weights<S>::Gru* directions[2] = {&w.enc_fwd, &w.enc_bwd};
-  GruTrace<S>* traces[2] = {&ws.fwd, &ws.bwd};
-  for (int d = 0; d < 2; ++d) {
-    MatMap<S> gi = view(traces[d]->input_gates, src_rows, 3 * H);
-    gi.noalias() = x * weight(directions[d]->weight_ih, 3 * H, E).transpose();
-    gi.rowwise() += ConstRowMap<S>(directions[d]->bias_ih, 3 * H);
-    gru_sequence_forward<S>(*directions[d], H, B, SL, d == 1, batch.source_mask.data(), *traces[d], ws.step_gates);
+  void backward(const Grads<S>& g) {
+    output_backward(g);
+    decode_backward(g);
+    encode_backward(g);
   }
-  MatMap<S> ann = view(ws.annotations, src_rows, 2 * H);
-  ann.leftCols(H) = MatMap<S>(ws.fwd.states.data(), src_rows, H);
-  ann.rightCols(H) = MatMap<S>(ws.bwd.states.data(), src_rows, H);
-  // s0 from the backward state at the first source position (rows 0..B-1).
-  const ConstMatMap<S> first_backward(ws.bwd.states.data(), B, H);
-  MatMap<S> s0 = view(ws.s0, B, H);
-  s0.noalias() = first_backward * weight(w.dec_init_weight, H, H).transpose();
-  s0.rowwise() += ConstRowMap<S>(w.dec_init_bias, H);
-  s0 = s0.array().tanh();
-  MatMap<S> keys = view(ws.keys, src_rows, A);
-  keys.noalias() = ann * weight(w.att_U, A, 2 * H).transpose();
-  keys.rowwise() += ConstRowMap<S>(w.att_b, A);
 
-  // ---- decoder ----
-  MatMap<S> y = view(ws.y, tgt_rows, E);
-  if (dropout) fill_dropout_mask(ws.tgt_dropout, size_t(tgt_rows) * E, options.dropout, rng);
-  for (int t = 0; t < TL; ++t)
-    for (int b = 0; b < B; ++b) {
-      const long row = long(t) * B + b;
-      const S* e = w.tgt_embed + long(batch.decoder_input(t, b)) * E;
-      for (int k = 0; k < E; ++k) y(row, k) = dropout ? e[k] * ws.tgt_dropout[row * E + k] : e[k];
+ private:
+  const Weights<S>& w;
+  const Batch& batch;
+  const LossOptions& options;
+  BackpropWorkspace<S>& ws;
+  const int B, SL, TL, E, H, A, V;
+  const long src_rows, tgt_rows;
+  const bool dropout;
+  SplitMix64 rng;
+
+  const typename Weights<S>::Gru* direction(int d) const { return d == 0 ? &w.enc_fwd : &w.enc_bwd; }
+  GruTrace<S>& trace(int d) { return d == 0 ? ws.fwd : ws.bwd; }
+  ConstMatMap<S> first_backward() const { return ConstMatMap<S>(ws.bwd.states.data(), B, H); }  // ←h_1 [B, H]
+
+  // x = dropout(src_embed[ids]) → fwd/bwd GRU states → annotations; s0 = tanh(W_init ←h_1 + b); keys = U a + b_att.
+  void encode() {
+    MatMap<S> x = view(ws.x, src_rows, E);  // [SL * B, E]
+    if (dropout) fill_dropout_mask(ws.src_dropout, size_t(src_rows) * E, options.dropout, rng);
+    for (long row = 0; row < src_rows; ++row) {
+      const S* e = w.src_embed + long(batch.source_ids[row]) * E;
+      for (int k = 0; k < E; ++k) x(row, k) = dropout ? e[k] * ws.src_dropout[row * E + k] : e[k];
     }
-  const auto dec_w_ih = weight(w.dec.weight_ih, 3 * H, E + 2 * H);
-  const auto dec_w_hh = weight(w.dec.weight_hh, 3 * H, H);
-  const auto att_W = weight(w.att_W, A, H);
-  const ConstRowMap<S> att_v(w.att_v, A);
-  GruTrace<S>& dt = ws.dec;
-  MatMap<S> gy = view(dt.input_gates, tgt_rows, 3 * H);
-  gy.noalias() = y * dec_w_ih.leftCols(E).transpose();
-  gy.rowwise() += ConstRowMap<S>(w.dec.bias_ih, 3 * H);
-  MatMap<S> states = view(dt.states, tgt_rows, H);
-  MatMap<S> previous = view(dt.previous, tgt_rows, H);
-  view(dt.r, tgt_rows, H);
-  view(dt.z, tgt_rows, H);
-  view(dt.n, tgt_rows, H);
-  view(dt.gh_n, tgt_rows, H);
-  MatMap<S> context = view(ws.context, tgt_rows, 2 * H);
-  MatMap<S> pre = view(ws.pre, long(TL) * SL * B, A);  // tanh(W s + U a + b) for (t, j, b)
-  MatMap<S> alpha = view(ws.alpha, long(TL) * SL, B);
-  MatMap<S> gh = view(ws.step_gates, B, 3 * H);
-  MatMap<S> query = view(ws.step_query, B, A);
-  for (int t = 0; t < TL; ++t) {
-    auto prev = previous.middleRows(long(t) * B, B);
-    if (t == 0)
-      prev = s0;
-    else
-      prev = states.middleRows(long(t - 1) * B, B);
-    query.noalias() = prev * att_W.transpose();
+    for (int d = 0; d < 2; ++d) {
+      MatMap<S> gi = view(trace(d).input_gates, src_rows, 3 * H);  // [SL * B, 3H]
+      gi.noalias() = x * weight(direction(d)->weight_ih, 3 * H, E).transpose();
+      gi.rowwise() += ConstRowMap<S>(direction(d)->bias_ih, 3 * H);
+      gru_sequence_forward<S>(*direction(d), H, B, SL, d == 1, batch.source_mask.data(), trace(d), ws.step_gates);
+    }
+    MatMap<S> ann = view(ws.annotations, src_rows, 2 * H);  // [SL * B, 2H]
+    ann.leftCols(H) = MatMap<S>(ws.fwd.states.data(), src_rows, H);
+    ann.rightCols(H) = MatMap<S>(ws.bwd.states.data(), src_rows, H);
+    MatMap<S> s0 = view(ws.s0, B, H);  // [B, H]
+    s0.noalias() = first_backward() * weight(w.dec_init_weight, H, H).transpose();
+    s0.rowwise() += ConstRowMap<S>(w.dec_init_bias, H);
+    s0 = s0.array().tanh();
+    MatMap<S> keys = view(ws.keys, src_rows, A);  // [SL * B, A]
+    keys.noalias() = ann * weight(w.att_U, A, 2 * H).transpose();
+    keys.rowwise() += ConstRowMap<S>(w.att_b, A);
+  }
+
+  // y = dropout(tgt_embed[previous target]); per step: attend from s_{t-1}, then s_t = GRU([y_t ; c_t], s_{t-1}).
+  void decode() {
+    MatMap<S> y = view(ws.y, tgt_rows, E);  // [TL * B, E]
+    if (dropout) fill_dropout_mask(ws.tgt_dropout, size_t(tgt_rows) * E, options.dropout, rng);
+    for (int t = 0; t < TL; ++t)
+      for (int b = 0; b < B; ++b) {
+        const long row = long(t) * B + b;
+        const S* e = w.tgt_embed + long(batch.decoder_input(t, b)) * E;
+        for (int k = 0; k < E; ++k) y(row, k) = dropout ? e[k] * ws.tgt_dropout[row * E + k] : e[k];
+      }
+    const auto w_ih = weight(w.dec.weight_ih, 3 * H, E + 2 * H), w_hh = weight(w.dec.weight_hh, 3 * H, H);
+    GruTrace<S>& dt = ws.dec;
+    MatMap<S> gy = view(dt.input_gates, tgt_rows, 3 * H);  // [TL * B, 3H]: y part now, context part per step
+    gy.noalias() = y * w_ih.leftCols(E).transpose();
+    gy.rowwise() += ConstRowMap<S>(w.dec.bias_ih, 3 * H);
+    MatMap<S> states = view(dt.states, tgt_rows, H), previous = view(dt.previous, tgt_rows, H);  // [TL * B, H]
+    for (auto* gate : {&dt.r, &dt.z, &dt.n, &dt.gh_n}) view(*gate, tgt_rows, H);
+    view(ws.context, tgt_rows, 2 * H);                // [TL * B, 2H]
+    view(ws.pre, long(TL) * SL * B, A);               // tanh(W s + U a + b) for (t, j, b)
+    view(ws.alpha, long(TL) * SL, B);                 // attention weights for (t, j), b
+    MatMap<S> gh = view(ws.step_gates, B, 3 * H);     // [B, 3H]
+    for (int t = 0; t < TL; ++t) {
+      auto prev = previous.middleRows(long(t) * B, B);  // [B, H]
+      if (t == 0)
+        prev = MatMap<S>(ws.s0.data(), B, H);
+      else
+        prev = states.middleRows(long(t - 1) * B, B);
+      attend(t, prev);
+      auto gi = gy.middleRows(long(t) * B, B);  // [B, 3H]
+      gi.noalias() += MatMap<S>(ws.context.data(), tgt_rows, 2 * H).middleRows(long(t) * B, B) *
+                      w_ih.rightCols(2 * H).transpose();
+      gh.noalias() = prev * w_hh.transpose();
+      gh.rowwise() += ConstRowMap<S>(w.dec.bias_hh, 3 * H);
+      for (int b = 0; b < B; ++b) {
+        const long row = long(t) * B + b;
+        gru_cell_forward<S>(&gi(b, 0), &gh(b, 0), &previous(row, 0), H, S(1), &dt.r[row * H], &dt.z[row * H],
+                            &dt.n[row * H], &dt.gh_n[row * H], &states(row, 0));
+      }
+    }
+  }
+
+  // Step t's attention from the previous states prev [B, H]: e_j = v · tanh(W s + U a_j + b), α = softmax over the
+  // unmasked positions, c_t = Σ α_j a_j.
+  template <class Prev>
+  void attend(int t, const Prev& prev) {
+    const ConstMatMap<S> ann(ws.annotations.data(), src_rows, 2 * H), keys(ws.keys.data(), src_rows, A);
+    MatMap<S> pre(ws.pre.data(), long(TL) * SL * B, A), alpha(ws.alpha.data(), long(TL) * SL, B);
+    MatMap<S> context(ws.context.data(), tgt_rows, 2 * H);
+    const ConstRowMap<S> att_v(w.att_v, A);
+    MatMap<S> query = view(ws.step_query, B, A);  // [B, A]
+    query.noalias() = prev * weight(w.att_W, A, H).transpose();
     for (int b = 0; b < B; ++b) {
       S max_score = -std::numeric_limits<S>::infinity();
       for (int j = 0; j < SL; ++j) {
-        auto p = pre.row((long(t) * SL + j) * B + b);
+        auto p = pre.row((long(t) * SL + j) * B + b);  // [A]
         if (batch.source_mask[long(j) * B + b] == 0) {
           p.setZero();
           continue;
@@ -335,7 +368,7 @@ S Backprop<S>::run(const ModelConfig& config, const Weights<S>& w, const Batch& 
         a = batch.source_mask[long(j) * B + b] == 0 ? S(0) : std::exp(a - max_score);
         total += a;
       }
-      auto c = context.row(long(t) * B + b);
+      auto c = context.row(long(t) * B + b);  // [2H]
       c.setZero();
       for (int j = 0; j < SL; ++j) {
         S& a = alpha(long(t) * SL + j, b);
@@ -343,104 +376,119 @@ S Backprop<S>::run(const ModelConfig& config, const Weights<S>& w, const Batch& 
         if (a != 0) c += a * ann.row(long(j) * B + b);
       }
     }
-    auto gi = gy.middleRows(long(t) * B, B);
-    gi.noalias() += context.middleRows(long(t) * B, B) * dec_w_ih.rightCols(2 * H).transpose();
-    gh.noalias() = prev * dec_w_hh.transpose();
-    gh.rowwise() += ConstRowMap<S>(w.dec.bias_hh, 3 * H);
-    for (int b = 0; b < B; ++b) {
-      const long row = long(t) * B + b;
-      gru_cell_forward<S>(&gi(b, 0), &gh(b, 0), &previous(row, 0), H, S(1), &dt.r[row * H], &dt.z[row * H],
-                          &dt.n[row * H], &dt.gh_n[row * H], &states(row, 0));
-    }
   }
-  // o = tanh(W_o [s ; c ; y] + b_o), logits = W_p o + b_p
-  MatMap<S> out_input = view(ws.out_input, tgt_rows, 3 * H + E);
-  out_input.leftCols(H) = states;
-  out_input.middleCols(H, 2 * H) = context;
-  out_input.rightCols(E) = y;
-  const auto out_w = weight(w.out_hidden_weight, E, 3 * H + E);
-  MatMap<S> out = view(ws.out_hidden, tgt_rows, E);
-  out.noalias() = out_input * out_w.transpose();
-  out.rowwise() += ConstRowMap<S>(w.out_hidden_bias, E);
-  out = out.array().tanh();
-  if (dropout) {
-    fill_dropout_mask(ws.out_dropout, size_t(tgt_rows) * E, options.dropout, rng);
-    out.array() *= MatMap<S>(ws.out_dropout.data(), tgt_rows, E).array();
-  }
-  const auto proj = weight(w.out_proj_weight, V, E);
-  MatMap<S> logits = view(ws.logits, tgt_rows, V);
-  logits.noalias() = out * proj.transpose();
-  logits.rowwise() += ConstRowMap<S>(w.out_proj_bias, V);
 
-  // ---- loss; logits become their gradient ----
-  const S eps = S(options.label_smoothing);
-  const S scale = S(1) / S(batch.target_tokens);
-  std::vector<S>& row_loss = ws.row_loss;
-  row_loss.assign(size_t(tgt_rows), S(0));
-  for (long row = 0; row < tgt_rows; ++row) {
-    auto l = logits.row(row);
-    if (batch.target_mask[row] == 0) {
-      l.setZero();
-      continue;
+  // o = dropout(tanh(W_o [s ; c ; y] + b_o)), logits = W_p o + b_p.
+  void output() {
+    MatMap<S> out_input = view(ws.out_input, tgt_rows, 3 * H + E);  // [TL * B, 3H + E]
+    out_input.leftCols(H) = MatMap<S>(ws.dec.states.data(), tgt_rows, H);
+    out_input.middleCols(H, 2 * H) = MatMap<S>(ws.context.data(), tgt_rows, 2 * H);
+    out_input.rightCols(E) = MatMap<S>(ws.y.data(), tgt_rows, E);
+    MatMap<S> out = view(ws.out_hidden, tgt_rows, E);  // [TL * B, E]
+    out.noalias() = out_input * weight(w.out_hidden_weight, E, 3 * H + E).transpose();
+    out.rowwise() += ConstRowMap<S>(w.out_hidden_bias, E);
+    out = out.array().tanh();
+    if (dropout) {
+      fill_dropout_mask(ws.out_dropout, size_t(tgt_rows) * E, options.dropout, rng);
+      out.array() *= MatMap<S>(ws.out_dropout.data(), tgt_rows, E).array();
     }
-    const S max_logit = l.maxCoeff();
-    const S log_total = std::log((l.array() - max_logit).exp().sum()) + max_logit;
-    const int target = batch.target_ids[row];
-    const S mean_log_p = l.sum() / S(V) - log_total;
-    row_loss[row] = -(S(1) - eps) * (l(target) - log_total) - eps * mean_log_p;
-    l = (l.array() - log_total).exp() * scale;
-    l.array() -= eps * scale / S(V);
-    l(target) -= (S(1) - eps) * scale;
+    MatMap<S> logits = view(ws.logits, tgt_rows, V);  // [TL * B, V]
+    logits.noalias() = out * weight(w.out_proj_weight, V, E).transpose();
+    logits.rowwise() += ConstRowMap<S>(w.out_proj_bias, V);
   }
-  S loss = 0;
-  for (S v : row_loss) loss += v;
-  loss *= scale;
-  if (grads == nullptr) return loss;
 
-  // ---- backward ----
-  const Grads<S>& g = *grads;
-  zero_gradients(config, g);
-  const auto& d_logits = logits;
-  gradient(g.out_proj_weight, V, E).noalias() += d_logits.transpose() * out;
-  RowMap<S>(g.out_proj_bias, V) += d_logits.colwise().sum();
-  MatMap<S> d_out = view(ws.d_out_hidden, tgt_rows, E);
-  d_out.noalias() = d_logits * proj;
-  if (dropout) d_out.array() *= MatMap<S>(ws.out_dropout.data(), tgt_rows, E).array();
-  // out holds the dropped-out activation; the tanh derivative needs the kept value, which is out / mask (where
-  // the mask is 0 the gradient is 0 anyway).
-  if (dropout) {
-    const S keep = S(1.0 / (1.0 - options.dropout));
-    d_out.array() *= (S(1) - (out.array() / keep).square());
-  } else {
-    d_out.array() *= (S(1) - out.array().square());
-  }
-  gradient(g.out_hidden_weight, E, 3 * H + E).noalias() += d_out.transpose() * out_input;
-  RowMap<S>(g.out_hidden_bias, E) += d_out.colwise().sum();
-  MatMap<S> d_out_input = view(ws.d_out_input, tgt_rows, 3 * H + E);
-  d_out_input.noalias() = d_out * out_w;
-
-  MatMap<S> dgi = view(dt.d_input_gates, tgt_rows, 3 * H);
-  MatMap<S> dgh = view(dt.d_hidden_gates, tgt_rows, 3 * H);
-  MatMap<S> d_query = view(ws.d_query, tgt_rows, A);
-  MatMap<S> d_scores = view(ws.d_scores, long(TL) * SL, B);
-  MatMap<S> d_ann = zeroed(ws.d_annotations, src_rows, 2 * H);
-  MatMap<S> d_keys = zeroed(ws.d_keys, src_rows, A);
-  MatMap<S> carry = zeroed(dt.carry, B, H);
-  MatMap<S> d_context = view(ws.step_dcontext, B, 2 * H);
-  for (int t = TL - 1; t >= 0; --t) {
-    const long first = long(t) * B;
-    for (int b = 0; b < B; ++b) {
-      const long row = first + b;
-      S* c = &carry(b, 0);
-      for (int k = 0; k < H; ++k) c[k] += d_out_input(row, k);
-      gru_cell_backward<S>(c, S(1), &dt.r[row * H], &dt.z[row * H], &dt.n[row * H], &dt.gh_n[row * H],
-                           &previous(row, 0), H, &dgi(row, 0), &dgh(row, 0), c);
+  // Label-smoothed cross-entropy, mean over real target tokens; the logits become their gradient.
+  S loss() {
+    MatMap<S> logits(ws.logits.data(), tgt_rows, V);
+    const S eps = S(options.label_smoothing);
+    const S scale = S(1) / S(batch.target_tokens);
+    std::vector<S>& row_loss = ws.row_loss;
+    row_loss.assign(size_t(tgt_rows), S(0));
+    for (long row = 0; row < tgt_rows; ++row) {
+      auto l = logits.row(row);  // [V]
+      if (batch.target_mask[row] == 0) {
+        l.setZero();
+        continue;
+      }
+      const S max_logit = l.maxCoeff();
+      const S log_total = std::log((l.array() - max_logit).exp().sum()) + max_logit;
+      const int target = batch.target_ids[row];
+      const S mean_log_p = l.sum() / S(V) - log_total;
+      row_loss[row] = -(S(1) - eps) * (l(target) - log_total) - eps * mean_log_p;
+      l = (l.array() - log_total).exp() * scale;
+      l.array() -= eps * scale / S(V);
+      l(target) -= (S(1) - eps) * scale;
     }
-    carry.noalias() += dgh.middleRows(first, B) * dec_w_hh;
-    d_context.noalias() = dgi.middleRows(first, B) * dec_w_ih.rightCols(2 * H);
-    d_context += d_out_input.block(first, H, B, 2 * H);
+    S total = 0;
+    for (S v : row_loss) total += v;
+    return total * scale;
+  }
+
+  // d logits → W_p, b_p, W_o, b_o and d [s ; c ; y].
+  void output_backward(const Grads<S>& g) {
+    const ConstMatMap<S> d_logits(ws.logits.data(), tgt_rows, V);  // [TL * B, V]
+    const ConstMatMap<S> out(ws.out_hidden.data(), tgt_rows, E), out_input(ws.out_input.data(), tgt_rows, 3 * H + E);
+    gradient(g.out_proj_weight, V, E).noalias() += d_logits.transpose() * out;
+    RowMap<S>(g.out_proj_bias, V) += d_logits.colwise().sum();
+    MatMap<S> d_out = view(ws.d_out_hidden, tgt_rows, E);  // [TL * B, E]
+    d_out.noalias() = d_logits * weight(w.out_proj_weight, V, E);
+    if (dropout) d_out.array() *= MatMap<S>(ws.out_dropout.data(), tgt_rows, E).array();
+    // out holds the dropped-out activation; the tanh derivative needs the kept value, which is out / mask (where
+    // the mask is 0 the gradient is 0 anyway).
+    if (dropout) {
+      const S keep = S(1.0 / (1.0 - options.dropout));
+      d_out.array() *= (S(1) - (out.array() / keep).square());
+    } else {
+      d_out.array() *= (S(1) - out.array().square());
+    }
+    gradient(g.out_hidden_weight, E, 3 * H + E).noalias() += d_out.transpose() * out_input;
+    RowMap<S>(g.out_hidden_bias, E) += d_out.colwise().sum();
+    view(ws.d_out_input, tgt_rows, 3 * H + E).noalias() = d_out * weight(w.out_hidden_weight, E, 3 * H + E);
+  }
+
+  // Back through the decoder steps, last to first: each step's GRU, then its attention; then the decoder's and
+  // attention's weight gradients, the target embeddings and s0, leaving d annotations for the encoder.
+  void decode_backward(const Grads<S>& g) {
+    GruTrace<S>& dt = ws.dec;
+    const auto w_ih = weight(w.dec.weight_ih, 3 * H, E + 2 * H), w_hh = weight(w.dec.weight_hh, 3 * H, H);
+    const ConstMatMap<S> d_out_input(ws.d_out_input.data(), tgt_rows, 3 * H + E);
+    const ConstMatMap<S> previous(dt.previous.data(), tgt_rows, H);
+    MatMap<S> dgi = view(dt.d_input_gates, tgt_rows, 3 * H), dgh = view(dt.d_hidden_gates, tgt_rows, 3 * H);
+    view(ws.d_query, tgt_rows, A);
+    view(ws.d_scores, long(TL) * SL, B);
+    zeroed(ws.d_annotations, src_rows, 2 * H);
+    zeroed(ws.d_keys, src_rows, A);
+    MatMap<S> carry = zeroed(dt.carry, B, H);                  // d s_t [B, H]
+    MatMap<S> d_context = view(ws.step_dcontext, B, 2 * H);  // [B, 2H]
+    for (int t = TL - 1; t >= 0; --t) {
+      const long first = long(t) * B;
+      for (int b = 0; b < B; ++b) {
+        const long row = first + b;
+        S* c = &carry(b, 0);
+        for (int k = 0; k < H; ++k) c[k] += d_out_input(row, k);
+        gru_cell_backward<S>(c, S(1), &dt.r[row * H], &dt.z[row * H], &dt.n[row * H], &dt.gh_n[row * H],
+                             &dt.previous[row * H], H, &dgi(row, 0), &dgh(row, 0), c);
+      }
+      carry.noalias() += dgh.middleRows(first, B) * w_hh;
+      d_context.noalias() = dgi.middleRows(first, B) * w_ih.rightCols(2 * H);
+      d_context += d_out_input.block(first, H, B, 2 * H);
+      attend_backward(t, d_context);
+      carry.noalias() += MatMap<S>(ws.d_query.data(), tgt_rows, A).middleRows(first, B) * weight(w.att_W, A, H);
+    }
+    attention_weight_gradients(g);
+    decoder_weight_gradients(g);
+    init_state_backward(g, carry);  // carry now holds d s0
+  }
+
+  // Step t's attention backward from d c_t [B, 2H]: d scores through the softmax, then d keys, d query, d a_j.
+  void attend_backward(int t, const MatMap<S>& d_context) {
+    const ConstMatMap<S> ann(ws.annotations.data(), src_rows, 2 * H), pre(ws.pre.data(), long(TL) * SL * B, A);
+    const ConstMatMap<S> alpha(ws.alpha.data(), long(TL) * SL, B);
+    MatMap<S> d_scores(ws.d_scores.data(), long(TL) * SL, B), d_query(ws.d_query.data(), tgt_rows, A);
+    MatMap<S> d_ann(ws.d_annotations.data(), src_rows, 2 * H), d_keys(ws.d_keys.data(), src_rows, A);
+    const ConstRowMap<S> att_v(w.att_v, A);
     for (int b = 0; b < B; ++b) {
-      const auto dc = d_context.row(b);
+      const auto dc = d_context.row(b);  // [2H]
       S weighted = 0;
       for (int j = 0; j < SL; ++j) {
         const S a = alpha(long(t) * SL + j, b);
@@ -448,7 +496,7 @@ S Backprop<S>::run(const ModelConfig& config, const Weights<S>& w, const Batch& 
         da = a == 0 ? S(0) : dc.dot(ann.row(long(j) * B + b));
         weighted += a * da;
       }
-      auto dq = d_query.row(first + b);
+      auto dq = d_query.row(long(t) * B + b);  // [A]
       dq.setZero();
       for (int j = 0; j < SL; ++j) {
         const S a = alpha(long(t) * SL + j, b);
@@ -459,7 +507,7 @@ S Backprop<S>::run(const ModelConfig& config, const Weights<S>& w, const Batch& 
         }
         de = a * (de - weighted);
         d_ann.row(long(j) * B + b) += a * dc;
-        const S* p = &pre((long(t) * SL + j) * B + b, 0);
+        const S* p = ws.pre.data() + ((long(t) * SL + j) * B + b) * A;
         S* dk = &d_keys(long(j) * B + b, 0);
         for (int k = 0; k < A; ++k) {
           const S d_pre = de * att_v(k) * (S(1) - p[k] * p[k]);
@@ -468,54 +516,88 @@ S Backprop<S>::run(const ModelConfig& config, const Weights<S>& w, const Batch& 
         }
       }
     }
-    carry.noalias() += d_query.middleRows(first, B) * att_W;
   }
-  // carry now holds dL/ds0.
-  RowMap<S>(g.att_v, A).noalias() +=
-      ConstRowMap<S>(ws.d_scores.data(), long(TL) * SL * B) * pre;  // rows of pre are (t, j, b) like d_scores
-  gradient(g.att_W, A, H).noalias() += d_query.transpose() * previous;
-  gradient(g.att_U, A, 2 * H).noalias() += d_keys.transpose() * ann;
-  RowMap<S>(g.att_b, A) += d_keys.colwise().sum();
-  d_ann.noalias() += d_keys * weight(w.att_U, A, 2 * H);
-  {
+
+  void attention_weight_gradients(const Grads<S>& g) {
+    const ConstMatMap<S> pre(ws.pre.data(), long(TL) * SL * B, A), ann(ws.annotations.data(), src_rows, 2 * H);
+    const ConstMatMap<S> d_query(ws.d_query.data(), tgt_rows, A), d_keys(ws.d_keys.data(), src_rows, A);
+    RowMap<S>(g.att_v, A).noalias() +=
+        ConstRowMap<S>(ws.d_scores.data(), long(TL) * SL * B) * pre;  // rows of pre are (t, j, b) like d_scores
+    gradient(g.att_W, A, H).noalias() += d_query.transpose() * ConstMatMap<S>(ws.dec.previous.data(), tgt_rows, H);
+    gradient(g.att_U, A, 2 * H).noalias() += d_keys.transpose() * ann;
+    RowMap<S>(g.att_b, A) += d_keys.colwise().sum();
+    MatMap<S>(ws.d_annotations.data(), src_rows, 2 * H).noalias() += d_keys * weight(w.att_U, A, 2 * H);
+  }
+
+  // The decoder GRU's weights, then d y → the target embeddings.
+  void decoder_weight_gradients(const Grads<S>& g) {
+    const GruTrace<S>& dt = ws.dec;
+    const ConstMatMap<S> dgi(dt.d_input_gates.data(), tgt_rows, 3 * H), dgh(dt.d_hidden_gates.data(), tgt_rows, 3 * H);
+    const ConstMatMap<S> y(ws.y.data(), tgt_rows, E);
     auto g_ih = gradient(g.dec.weight_ih, 3 * H, E + 2 * H);
     g_ih.leftCols(E).noalias() += dgi.transpose() * y;
-    g_ih.rightCols(2 * H).noalias() += dgi.transpose() * context;
-    gradient(g.dec.weight_hh, 3 * H, H).noalias() += dgh.transpose() * previous;
+    g_ih.rightCols(2 * H).noalias() += dgi.transpose() * ConstMatMap<S>(ws.context.data(), tgt_rows, 2 * H);
+    gradient(g.dec.weight_hh, 3 * H, H).noalias() += dgh.transpose() * ConstMatMap<S>(dt.previous.data(), tgt_rows, H);
     RowMap<S>(g.dec.bias_ih, 3 * H) += dgi.colwise().sum();
     RowMap<S>(g.dec.bias_hh, 3 * H) += dgh.colwise().sum();
+    MatMap<S> d_y = view(ws.d_y, tgt_rows, E);  // [TL * B, E]
+    d_y.noalias() = dgi * weight(w.dec.weight_ih, 3 * H, E + 2 * H).leftCols(E);
+    d_y += ConstMatMap<S>(ws.d_out_input.data(), tgt_rows, 3 * H + E).rightCols(E);
+    if (dropout) d_y.array() *= MatMap<S>(ws.tgt_dropout.data(), tgt_rows, E).array();
+    for (int t = 0; t < TL; ++t)
+      for (int b = 0; b < B; ++b) {
+        const long row = long(t) * B + b;
+        RowMap<S>(g.tgt_embed + long(batch.decoder_input(t, b)) * E, E) += d_y.row(row);
+      }
   }
-  MatMap<S> d_y = view(ws.d_y, tgt_rows, E);
-  d_y.noalias() = dgi * dec_w_ih.leftCols(E);
-  d_y += d_out_input.rightCols(E);
-  if (dropout) d_y.array() *= MatMap<S>(ws.tgt_dropout.data(), tgt_rows, E).array();
-  for (int t = 0; t < TL; ++t)
-    for (int b = 0; b < B; ++b) {
-      const long row = long(t) * B + b;
-      RowMap<S>(g.tgt_embed + long(batch.decoder_input(t, b)) * E, E) += d_y.row(row);
+
+  // s0 = tanh(W_init ←h_1 + b_init): d s0 [B, H] → W_init, b_init and the first annotations' backward half.
+  void init_state_backward(const Grads<S>& g, const MatMap<S>& d_s0) {
+    const ConstMatMap<S> s0(ws.s0.data(), B, H);
+    MatMap<S> d_s0_pre = view(ws.step_dprev, B, H);  // [B, H]
+    d_s0_pre = d_s0.array() * (S(1) - s0.array().square());
+    gradient(g.dec_init_weight, H, H).noalias() += d_s0_pre.transpose() * first_backward();
+    RowMap<S>(g.dec_init_bias, H) += d_s0_pre.colwise().sum();
+    MatMap<S>(ws.d_annotations.data(), src_rows, 2 * H).topRows(B).rightCols(H).noalias() +=
+        d_s0_pre * weight(w.dec_init_weight, H, H);
+  }
+
+  // d annotations → both GRU directions → d x → the source embeddings.
+  void encode_backward(const Grads<S>& g) {
+    const ConstMatMap<S> x(ws.x.data(), src_rows, E);
+    const MatMap<S> d_ann(ws.d_annotations.data(), src_rows, 2 * H);
+    MatMap<S> d_x = view(ws.d_x, src_rows, E);  // [SL * B, E]
+    d_x.setZero();
+    for (int d = 0; d < 2; ++d) {
+      gru_sequence_backward<S>(*direction(d), H, B, SL, d == 1, batch.source_mask.data(), d_ann.middleCols(d * H, H),
+                               trace(d));
+      gru_weight_gradients<S>(d == 0 ? g.enc_fwd : g.enc_bwd, H, E, x, trace(d), src_rows);
+      d_x.noalias() += ConstMatMap<S>(trace(d).d_input_gates.data(), src_rows, 3 * H) *
+                       weight(direction(d)->weight_ih, 3 * H, E);
     }
-
-  // s0 = tanh(W_init ←h_1 + b_init)
-  MatMap<S> d_s0_pre = view(ws.step_dprev, B, H);
-  d_s0_pre = carry.array() * (S(1) - s0.array().square());
-  gradient(g.dec_init_weight, H, H).noalias() += d_s0_pre.transpose() * first_backward;
-  RowMap<S>(g.dec_init_bias, H) += d_s0_pre.colwise().sum();
-  d_ann.topRows(B).rightCols(H).noalias() += d_s0_pre * weight(w.dec_init_weight, H, H);
-
-  // ---- encoder backward ----
-  MatMap<S> d_x = view(ws.d_x, src_rows, E);
-  d_x.setZero();
-  const typename Grads<S>::Gru* grad_directions[2] = {&g.enc_fwd, &g.enc_bwd};
-  for (int d = 0; d < 2; ++d) {
-    gru_sequence_backward<S>(*directions[d], H, B, SL, d == 1, batch.source_mask.data(), d_ann.middleCols(d * H, H),
-                             *traces[d]);
-    gru_weight_gradients<S>(*grad_directions[d], H, E, x, *traces[d], src_rows);
-    d_x.noalias() += ConstMatMap<S>(traces[d]->d_input_gates.data(), src_rows, 3 * H) *
-                     weight(directions[d]->weight_ih, 3 * H, E);
+    if (dropout) d_x.array() *= MatMap<S>(ws.src_dropout.data(), src_rows, E).array();
+    for (long row = 0; row < src_rows; ++row)
+      RowMap<S>(g.src_embed + long(batch.source_ids[row]) * E, E) += d_x.row(row);
   }
-  if (dropout) d_x.array() *= MatMap<S>(ws.src_dropout.data(), src_rows, E).array();
-  for (long row = 0; row < src_rows; ++row)
-    RowMap<S>(g.src_embed + long(batch.source_ids[row]) * E, E) += d_x.row(row);
+};
+
+}  // namespace
+
+template <class S>
+Backprop<S>::Backprop() : work_(std::make_unique<BackpropWorkspace<S>>()) {}
+template <class S>
+Backprop<S>::~Backprop() = default;
+
+template <class S>
+S Backprop<S>::run(const ModelConfig& config, const Weights<S>& w, const Batch& batch, const LossOptions& options,
+                   const Grads<S>* grads) {
+  validate(config, batch);
+  if (options.dropout < 0 || options.dropout >= 1) throw std::invalid_argument("backprop: dropout must be in [0, 1)");
+  Pass<S> pass(config, w, batch, options, *work_);
+  const S loss = pass.forward();
+  if (grads == nullptr) return loss;
+  zero_gradients(config, *grads);
+  pass.backward(*grads);
   return loss;
 }
 
