@@ -5,7 +5,8 @@
 # and on SIGINT/SIGTERM); ATTN_TRAIN_MINUTES bounds one sitting (the run continues on the next invocation).
 # ATTN_INIT=models/fr-en.safetensors continues from the shipped model (its weights and vocabularies; the optimizer
 # starts afresh) with an annealing schedule: lr 8e-4 after 200 warm-up steps, cosine down to 4e-5 over ATTN_STEPS
-# (default 7000) steps. The shipped model is stage 1 (from scratch, 10,000 steps) followed by this stage 2.
+# (default 7000) steps; ATTN_LR sets that peak rate, ATTN_TATOEBA_COPIES how many times Tatoeba's training pairs
+# are repeated in the data (default 1).
 #
 # usage: scripts/train-fr-en.sh [TATOEBA_DIR]   (default ../shared/data/tatoeba-fra-eng; run scripts/build.sh first)
 # Training is about 3x faster with a binary built for this CPU (see ATTN_NATIVE in CMakeLists.txt):
@@ -27,7 +28,9 @@ mkdir -p "$work"
 # (The evaluation sets stay as they are: the translator masks and restores spans itself.)
 if [ ! -f "$work/train.tsv" ]; then
   # Tatoeba's names are nearly all Tom and Mary, its months rare: augment.py adds copies with other names/months.
-  cat "$tatoeba/train.tsv" <(/usr/bin/python3 scripts/corpus/augment.py < "$tatoeba/train.tsv") \
+  copies=()
+  for _ in $(seq "${ATTN_TATOEBA_COPIES:-1}"); do copies+=("$tatoeba/train.tsv"); done
+  cat "${copies[@]}" <(/usr/bin/python3 scripts/corpus/augment.py < "$tatoeba/train.tsv") \
     "$corpus/corpus/train.tsv" | "$attn" protect > "$work/train.tsv"
   paste -d '\n' <(head -n 200 "$corpus/corpus/dev-messages.tsv") <(head -n 200 "$corpus/corpus/dev-manuals.tsv") \
     <(head -n 200 "$tatoeba/dev.tsv") | "$attn" protect > "$work/dev.tsv"
@@ -41,7 +44,7 @@ fi
 start=(--src-vocab "$work/src.json" --tgt-vocab "$work/tgt.json"
   --lr 2e-3 --warmup 500 --decay inverse-sqrt --epochs 16)
 [ -z "${ATTN_INIT:-}" ] || start=(--init "$ATTN_INIT"
-  --lr 8e-4 --warmup 200 --decay cosine --min-lr 4e-5 --steps "${ATTN_STEPS:-7000}")
+  --lr "${ATTN_LR:-8e-4}" --warmup 200 --decay cosine --min-lr 4e-5 --steps "${ATTN_STEPS:-7000}")
 options=(--train "$work/train.tsv" --dev "$work/dev.tsv" "${start[@]}"
   --embed 192 --hidden 256 --attention 192 --tied --protected-spans
   --batch-tokens 3000 --dropout 0.1 --label-smoothing 0.1
