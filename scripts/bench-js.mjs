@@ -15,17 +15,9 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
-import { createOrtEngine } from './bench/ort-engine.mjs';
+import { ENGINES } from './bench/engines.mjs';
 import { runSummary } from './bench/stats.mjs';
-import { createWasmEngine } from './bench/wasm-engine.mjs';
 import { readTsvSources, readWorkload } from './bench/workload.mjs';
-
-const ENGINES = {
-  'wasm-simd': (model) => createWasmEngine('simd', model),
-  'wasm-base': (model) => createWasmEngine('baseline', model),
-  'onnxruntime-web': (model) => createOrtEngine('onnxruntime-web', model),
-  'onnxruntime-node': (model) => createOrtEngine('onnxruntime-node', model),
-};
 
 class UsageError extends Error {}
 

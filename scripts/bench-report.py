@@ -6,11 +6,12 @@
 RESULTS_DIR holds what bench.sh wrote:
   run-ENGINE-DTYPE-beamK.json   one engine's figures (the JSON contract in scripts/bench.sh)
   out-ENGINE-DTYPE-beamK.jsonl  its outputs of the last run, {"i", "ids"?, "text"?} per sentence
-  sweep-length.json, sweep-beam.json, train-*.json, machine.json
+  sweep-length.json, sweep-beam.json, train-*.json, machine.json, interleaved-beamK.json
 --markdown replaces the text between "<!-- bench:begin -->" and "<!-- bench:end -->" in FILE with the tables (the
 rest of FILE, the prose, is kept); without it the tables go to stdout. --check exits 1 when a greedy output of some
 engine differs from the native engine of its dtype on more than 1% of sentences (float summation order may flip a
-near tie; more than that is a bug).
+near tie; more than that is a bug), or, for the int8 ONNX Runtime rival, on more than 10%: it quantizes activations
+differently from ours (uint8 per tensor against our 16 bits per row), so near ties flip more often.
 """
 
 import argparse
@@ -24,6 +25,12 @@ import sys
 ENGINE_ORDER = ["native", "wasm-simd", "wasm-base", "onnxruntime-web", "onnxruntime-node", "pytorch"]
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 MAX_DISAGREEMENT = 0.01
+MAX_INT8_RIVAL_DISAGREEMENT = 0.10
+
+
+def max_disagreement(run):
+    rival = run["engine"].startswith("onnxruntime") and run["dtype"] == "I8"
+    return MAX_INT8_RIVAL_DISAGREEMENT if rival else MAX_DISAGREEMENT
 
 
 def load_json(path):
@@ -112,8 +119,10 @@ def ratio_rows(runs, trainings):
 
     for beam in sorted({r["beam"] for r in runs}):
         checks = [
-            ("wasm SIMD int8 / onnxruntime-web", speed("wasm-simd", "I8", beam), speed("onnxruntime-web", "F32", beam),
-             2.0),
+            ("wasm SIMD int8 / onnxruntime-web F32", speed("wasm-simd", "I8", beam),
+             speed("onnxruntime-web", "F32", beam), 2.0),
+            ("wasm SIMD int8 / onnxruntime-web int8", speed("wasm-simd", "I8", beam),
+             speed("onnxruntime-web", "I8", beam), 2.0),
             ("native F32 / wasm SIMD F32", speed("native", "F32", beam), speed("wasm-simd", "F32", beam), None),
             ("native int8 / wasm SIMD int8", speed("native", "I8", beam), speed("wasm-simd", "I8", beam), None),
             ("wasm SIMD int8 / wasm baseline int8", speed("wasm-simd", "I8", beam), speed("wasm-base", "I8", beam), 2.5),
@@ -145,6 +154,23 @@ def sweep_table(sweep):
     for p in sweep["points"]:
         lines.append(f"| {p[key]} | {p['ms_median']:.2f} ({p['ms_min']:.2f}–{p['ms_max']:.2f}) | "
                      f"{p['output_tokens_mean']:.1f} | {p['inputs']} |")
+    return lines
+
+
+def interleaved_table(interleaved):
+    lines = ["| beam | ratio per round | median | min–max | rounds × sentences | target | met |",
+             "|---|---|---|---|---|---|---|"]
+    for beam, result in sorted(interleaved.items()):
+        for name, ratio in result["ratios"].items():
+            lines.append(f"| {beam} | {name} | {ratio['median']:.2f}× | {ratio['min']:.2f}–{ratio['max']:.2f}× | "
+                         f"{result['rounds']} × {result['sentences']} | ≥ 2 | "
+                         f"{'yes' if ratio['median'] >= 2 else '**no**'} |")
+    lines += ["", "| beam | engine | sentences/s per round | median (min–max) |", "|---|---|---|---|"]
+    for beam, result in sorted(interleaved.items()):
+        for name, engine in result["engines"].items():
+            rates = ", ".join(f"{rate:.1f}" for rate in engine["sentences_per_s"])
+            lines.append(f"| {beam} | {name} | {rates} | "
+                         f"{engine['median']:.1f} ({engine['min']:.1f}–{engine['max']:.1f}) |")
     return lines
 
 
@@ -208,6 +234,8 @@ def main():
             sweeps[key] = load_json(path)
     trainings = {os.path.basename(p)[len("train-"):-len(".json")]: load_json(p)
                  for p in glob.glob(os.path.join(args.results, "train-*.json"))}
+    interleaved = {load_json(p)["beam"]: load_json(p)
+                   for p in glob.glob(os.path.join(args.results, "interleaved-beam*.json"))}
     machine_path = os.path.join(args.results, "machine.json")
     machine = load_json(machine_path) if os.path.exists(machine_path) else {}
 
@@ -216,6 +244,8 @@ def main():
              f"{first['sentences']} sentences of test.tsv, {len(first['runs'])} timed run(s) after "
              f"{first.get('warmup_runs', '?')} warm-up, one thread; medians with min–max.", "",
              "### Ratios against the targets", ""] + ratio_table(runs, trainings)
+    if interleaved:
+        lines += ["", "### Interleaved timing (engines alternated pass by pass)", ""] + interleaved_table(interleaved)
     lines += ["", "### Every engine", ""] + throughput_table(runs)
     for key, sweep in sweeps.items():
         lines += ["", f"### Scaling with {key} ({sweep['engine']} {sweep['dtype']})", ""] + sweep_table(sweep)
@@ -224,9 +254,11 @@ def main():
     if trainings:
         lines += ["", "### Training", ""] + training_table(trainings)
     notes = {}
-    for r in runs:  # one note per engine; the per-run RSS figure some engines append is in the table already
+    for r in runs:  # one note per engine (and dtype, where they differ); the per-run RSS figure is in the table
         if r.get("notes"):
-            notes.setdefault(r["engine"], re.sub(r";? *Node process peak RSS \d+ bytes", "", r["notes"]))
+            note = re.sub(r";? *Node process peak RSS \d+ bytes", "", r["notes"])
+            key = r["engine"] if notes.get(r["engine"], note) == note else f"{r['engine']} {r['dtype']}"
+            notes.setdefault(key, note)
     notes = [f"- {engine}: {note}" for engine, note in notes.items()]
     if notes:
         lines += ["", "### What each engine's timing includes", ""] + notes
@@ -252,8 +284,9 @@ def main():
             if run["beam"] != 1:
                 continue
             agree = agreement(run, find(runs, "native", run["dtype"], 1))
-            if agree and agree[1] and (agree[1] - agree[0]) / agree[1] > MAX_DISAGREEMENT:
-                failures.append(f"{run['engine']} {run['dtype']}: {agree[0]}/{agree[1]} greedy outputs equal native")
+            if agree and agree[1] and (agree[1] - agree[0]) / agree[1] > max_disagreement(run):
+                failures.append(f"{run['engine']} {run['dtype']}: {agree[0]}/{agree[1]} greedy outputs equal native "
+                                f"(at least {1 - max_disagreement(run):.0%} must)")
             if agree is not None and agree[1] == 0:
                 failures.append(f"{run['engine']} {run['dtype']}: no outputs to compare")
         if failures:

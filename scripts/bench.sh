@@ -7,9 +7,11 @@
 #                               (CI runs this; it writes nothing into the repository)
 #
 # Engines: this project native (F32, int8), its WebAssembly builds (SIMD F32 and int8, baseline int8),
-# onnxruntime-web and onnxruntime-node on the same model exported to ONNX (decode loop in JavaScript), and PyTorch
-# with OpenBLAS. All run one thread. F32 engines get the shipped int8 model dequantized, so every engine computes
-# with the same weights; each greedy output is compared with the native engine's of the same dtype.
+# onnxruntime-web and onnxruntime-node on the same model exported to ONNX (decode loop in JavaScript),
+# onnxruntime-web on that export dynamically quantized to int8 (scripts/quantize-onnx.py), and PyTorch with
+# OpenBLAS. All run one thread. F32 engines get the shipped int8 model dequantized, so every engine computes with the
+# same weights; each output is compared with the native engine's of the same dtype. The full run then times wasm
+# SIMD int8 and both onnxruntime-web rivals interleaved, pass by pass (scripts/bench-interleaved.mjs).
 # Every run's raw results stay in runs/bench/ (or ATTN_BENCH_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,7 @@ data=${ATTN_DATA:-../shared/data/tatoeba-fra-eng}
 results=${ATTN_BENCH_DIR:-runs/bench}
 if [ "$mode" = full ]; then  # ATTN_BENCH_LIMIT / ATTN_BENCH_RUNS shorten it (e.g. 500 sentences when time is short)
   limit=${ATTN_BENCH_LIMIT:-100000} runs=${ATTN_BENCH_RUNS:-3} warmup=1 load_repeats=20 sweep_inputs=40 train_steps=40
+  rounds=${ATTN_BENCH_ROUNDS:-5}
 else
   limit=12 runs=1 warmup=1 load_repeats=2 sweep_inputs=2
   results=${ATTN_BENCH_DIR:-runs/bench-smoke}
@@ -36,6 +39,7 @@ int8=models/fr-en.safetensors
 f32=$results/model/fr-en-f32.safetensors
 "$attn" quantize --dtype f32 "$int8" "$f32" >/dev/null
 /usr/bin/python3 scripts/export-onnx.py "$f32" "$results/model/onnx" >/dev/null
+/usr/bin/python3 scripts/quantize-onnx.py "$results/model/onnx" "$results/model/onnx-int8" >/dev/null
 workload=$results/workload.jsonl
 "$attn" bench -m "$int8" --data "$data/test.tsv" --limit "$limit" --runs 0 --write-workload "$workload" >/dev/null
 
@@ -55,12 +59,17 @@ for beam in 1 4; do
         --outputs "$results/out-$engine-$name.jsonl"
     done
   done
-  name=F32-beam$beam
-  for engine in onnxruntime-web onnxruntime-node; do
-    echo "== $engine $name"
-    node scripts/bench-js.mjs --engine $engine --model "$results/model/onnx" --workload "$workload" --beam $beam \
-      "${common[@]}" --result "$results/run-$engine-$name.json" --outputs "$results/out-$engine-$name.jsonl"
+  for dtype in F32 I8; do
+    onnx=$results/model/onnx; [ $dtype = I8 ] && onnx=$results/model/onnx-int8
+    name=$dtype-beam$beam
+    for engine in onnxruntime-web onnxruntime-node; do
+      [ $engine = onnxruntime-node ] && [ $dtype = I8 ] && continue  # the int8 rival is the browser's runtime
+      echo "== $engine $name"
+      node scripts/bench-js.mjs --engine $engine --model "$onnx" --workload "$workload" --beam $beam \
+        "${common[@]}" --result "$results/run-$engine-$name.json" --outputs "$results/out-$engine-$name.jsonl"
+    done
   done
+  name=F32-beam$beam
   echo "== pytorch $name"
   scripts/torch-openblas.sh /usr/bin/python3 scripts/reference.py bench "$f32" "$workload" --beam $beam \
     "${common[@]}" --result "$results/run-pytorch-$name.json" --outputs "$results/out-pytorch-$name.jsonl"
@@ -80,6 +89,14 @@ if [ "$mode" = smoke ]; then  # training is left out: it needs a second, CPU-spe
   /usr/bin/python3 scripts/bench-report.py "$results" --check
   exit 0
 fi
+
+for beam in 1 4; do
+  echo "== interleaved beam $beam"
+  node scripts/bench-interleaved.mjs --workload "$workload" --beam $beam --rounds "$rounds" \
+    --engine "wasm SIMD int8=wasm-simd:$int8" --engine "onnxruntime-web F32=onnxruntime-web:$results/model/onnx" \
+    --engine "onnxruntime-web int8=onnxruntime-web:$results/model/onnx-int8" \
+    --result "$results/interleaved-beam$beam.json"
+done
 
 echo "== training"
 scripts/bench-train.sh "$train_steps" "$results"

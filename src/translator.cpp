@@ -75,6 +75,7 @@ Hypothesis to_hypothesis(const Model& model, const SearchHypothesis& found, bool
   const std::vector<int> words(found.tokens.begin(), found.tokens.end() - 1);  // all but </s>
   h.translation = unmask(model.tgt_tokenizer.decode(words), spans);
   h.target_tokens = with_end_token(shown_pieces(model.tgt_tokenizer, words, spans));
+  h.target_ids = found.tokens;
   if (keep_attention) h.attention = found.attention;
   h.token_probabilities = found.probabilities;
   h.score = found.score;
@@ -143,6 +144,7 @@ SentenceTranslation translate_sentence(const Model& model, EmbeddingCache& embed
   out.source = std::string(sentence);
   out.source_tokens = with_end_token(shown_pieces(model.src_tokenizer, ids, spans));
   ids.push_back(Tokenizer::kEos);
+  out.source_ids = ids;
 
   SearchOptions search_options;
   search_options.beam = options.beam;

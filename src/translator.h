@@ -33,6 +33,9 @@ struct TranslateOptions {
 struct Hypothesis {
   std::string translation;
   std::vector<std::string> target_tokens;  // ends with "</s>"
+  // The model's ids behind target_tokens, ending with </s>. For a model that protects spans they hold the
+  // placeholders, which target_tokens and translation show restored, so only the ids name what the search wrote.
+  std::vector<int> target_ids;
   std::vector<float> attention;            // [target_tokens.size(), source_tokens.size()], rows sum to 1
   std::vector<float> token_probabilities;  // p(token) for each target token
   float score = 0;                         // length-normalized log-probability
@@ -41,6 +44,7 @@ struct Hypothesis {
 struct SentenceTranslation {
   std::string source;                      // the sentence as it appeared in the input
   std::vector<std::string> source_tokens;  // ends with "</s>"
+  std::vector<int> source_ids;             // what the search read, ending with </s> (masked spans as placeholders)
   Hypothesis best;
   std::vector<Hypothesis> nbest;           // filled when TranslateOptions::nbest > 0; best score first (scores after
                                            // the carry-over's re-scoring); nbest[0] is `best`

@@ -557,6 +557,17 @@ TEST_CASE("a model trained on masked data gives back every protected span verbat
             for (const Hypothesis& h : s.nbest) CHECK(occurrences(h.translation, text) == 1);
           }
           const size_t S = s.source_tokens.size(), T = s.best.target_tokens.size();
+          // The ids are what the search read and wrote: placeholders where the tokens show the spans.
+          const MaskedText masked = mask_protected_spans(sentence);
+          std::vector<int> source_ids = translator->model().src_tokenizer.encode(masked.text);
+          source_ids.push_back(Tokenizer::kEos);
+          CHECK(s.source_ids == source_ids);
+          REQUIRE(s.best.target_ids.size() == T);
+          CHECK(s.best.target_ids.back() == Tokenizer::kEos);
+          const std::string written = translator->model().tgt_tokenizer.decode(
+              std::vector<int>(s.best.target_ids.begin(), s.best.target_ids.end() - 1));
+          CHECK(contains_placeholder(written) == !masked.spans.empty());
+          CHECK(unmask(written, masked.spans) == s.best.translation);
           CHECK(s.best.attention.size() == (attention ? T * S : 0));
           CHECK(s.best.token_probabilities.size() == T);
         }

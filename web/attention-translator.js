@@ -18,9 +18,12 @@
 // Every method returns a promise (info() too, because in worker mode the engine lives on another thread). Calls are
 // queued and run one at a time in call order. translate() resolves to
 //   { text, sentences: [{ source, translation, sourceTokens, targetTokens, attention, tokenProbabilities, score,
-//                         nbest: [{ translation, targetTokens, attention, tokenProbabilities, score }] }] }
+//                         sourceIds, targetIds,
+//                         nbest: [{ translation, targetTokens, targetIds, attention, tokenProbabilities, score }] }] }
 // where `attention` is a Float32Array of targetTokens.length × sourceTokens.length values (row-major, each row sums
-// to 1) and `tokenProbabilities` a Float32Array with one value per target token; both belong to the caller. Options:
+// to 1) and `tokenProbabilities` a Float32Array with one value per target token; both belong to the caller.
+// `sourceIds` and `targetIds` (Int32Array, ending with </s>) are the model's ids the search read and wrote; for a
+// model that protects spans they hold placeholders where the tokens show the spans. Options:
 // `beam` (1..16, default 4), `nbest` (0..beam, default 0: `nbest` is then empty), `splitSentences` (default true),
 // and the two repairs of the search's output (see README): `carryOver` (default true: names and numbers the model
 // garbled are put back from the source) and `blockRepeats` (default true: no phrase three times in a row, no word

@@ -1,11 +1,20 @@
-// ONNX Runtime on the graphs of scripts/export-onnx.py (encoder.onnx, decoder_step.onnx, config.json), with the
-// decode loop in JavaScript (search.mjs): 'onnxruntime-web' (its WebAssembly backend, here loaded from
-// node_modules) or 'onnxruntime-node' (native CPU execution provider). One thread either way.
+// ONNX Runtime on the graphs of scripts/export-onnx.py (encoder.onnx, decoder_step.onnx, config.json), float32 or
+// as scripts/quantize-onnx.py rewrote them (int8), with the decode loop in JavaScript (search.mjs):
+// 'onnxruntime-web' (its WebAssembly backend, here loaded from node_modules) or 'onnxruntime-node' (native CPU
+// execution provider). One thread either way.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { beamSearch, greedySearch, maxOutputLength } from './search.mjs';
+
+// config.json's "weights" (absent: export-onnx.py's float32) → the dtype the benchmark reports.
+const GRAPH_DTYPES = { float32: 'F32', 'int8-dynamic': 'I8' };
+const GRAPH_NOTES = {
+  F32: 'F32 graphs of scripts/export-onnx.py',
+  I8: 'int8 graphs of scripts/quantize-onnx.py (MatMul/Gemm as DynamicQuantizeLinear + MatMulInteger, per-column ' +
+    'int8 weights, uint8 activations per tensor; encoder GRU float32)',
+};
 
 function readConfig(modelDir) {
   const path = join(modelDir, 'config.json');
@@ -21,7 +30,11 @@ function readConfig(modelDir) {
     return value;
   };
   if (config.bos_id !== 1 || config.eos_id !== 2) throw new Error(`${path}: expected bos_id 1 and eos_id 2`);
-  return { hidden: dimension('hidden_dim'), vocabSize: dimension('tgt_vocab_size') };
+  const weights = config.weights ?? 'float32';
+  if (!(weights in GRAPH_DTYPES)) {
+    throw new Error(`${path}: "weights" must be one of ${Object.keys(GRAPH_DTYPES).join(', ')}, got ${weights}`);
+  }
+  return { hidden: dimension('hidden_dim'), vocabSize: dimension('tgt_vocab_size'), dtype: GRAPH_DTYPES[weights] };
 }
 
 async function loadRuntime(kind) {
@@ -60,7 +73,7 @@ class RunTimer {
 
 /** kind: 'onnxruntime-web' or 'onnxruntime-node'; modelDir: an export-onnx.py output directory. */
 export async function createOrtEngine(kind, modelDir) {
-  const { hidden, vocabSize } = readConfig(modelDir);
+  const { hidden, vocabSize, dtype } = readConfig(modelDir);
   const encoderBytes = new Uint8Array(readFileSync(join(modelDir, 'encoder.onnx')));
   const decoderBytes = new Uint8Array(readFileSync(join(modelDir, 'decoder_step.onnx')));
   const { ort, sessionOptions } = await loadRuntime(kind);
@@ -72,11 +85,11 @@ export async function createOrtEngine(kind, modelDir) {
   const timer = new RunTimer();
 
   return {
-    dtype: 'F32',  // export-onnx.py writes float32 weights (an int8 model is dequantized)
+    dtype,
     memoryKind: 'rss',
     notes: `${kind} ${ort.env.versions?.common ?? ''} (${kind === 'onnxruntime-web'
-      ? 'wasm backend, SIMD, numThreads 1, proxy off' : 'CPU EP, intra/inter-op threads 1'}), F32 graphs of ` +
-      'scripts/export-onnx.py; timing covers per sentence the encoder run and the JS decode loop (one ' +
+      ? 'wasm backend, SIMD, numThreads 1, proxy off' : 'CPU EP, intra/inter-op threads 1'}), ${GRAPH_NOTES[dtype]}; ` +
+      'timing covers per sentence the encoder run and the JS decode loop (one ' +
       'decoder_step run per step, the K beam hypotheses as K rows; only states and log_probs fetched); input is ' +
       'source ids, output target ids (no tokenization or detokenization); load_ms: creating both sessions from ' +
       'bytes in memory, runtime already initialized; peak memory: peak RSS of the whole Node process',

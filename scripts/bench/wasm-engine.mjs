@@ -4,12 +4,10 @@
 import { readFileSync } from 'node:fs';
 
 import { createTranslator } from '../../web/attention-translator.js';
-import { modelVocabularies } from './vocabulary.mjs';
 
 /** variant: 'simd' or 'baseline'; modelPath: a .safetensors file. */
 export async function createWasmEngine(variant, modelPath) {
   const bytes = new Uint8Array(readFileSync(modelPath));
-  const { sourceId, targetId } = modelVocabularies(bytes);
   const load = () => createTranslator({ model: bytes, variant });
   let dtype;
   const sourceIdMismatches = new Set();  // sentences whose wasm source ids differ from the workload's
@@ -23,8 +21,8 @@ export async function createWasmEngine(variant, modelPath) {
       return `${variant} build via createTranslator (web/attention-translator.js), splitSentences, carryOver and ` +
         'blockRepeats false; timing ' +
         'covers translate() per sentence: tokenization, encoder, search, detokenization and the JS result ' +
-        '(attention matrices and probabilities included); ids are the reported target tokens mapped through the ' +
-        'model vocabulary; load_ms: createTranslator from bytes in memory with the wasm module already ' +
+        '(attention matrices and probabilities included); ids are the search\'s target ids (targetIds); ' +
+        'load_ms: createTranslator from bytes in memory with the wasm module already ' +
         'instantiated; peak memory: size of the wasm memory after the runs (it never shrinks)' +
         (sourceIdMismatches.size ? `; WARNING: source ids differ from the workload's for ${sourceIdMismatches.size} ` +
           'sentences' : '');
@@ -52,12 +50,12 @@ export async function createWasmEngine(variant, modelPath) {
         /** Untimed: { sourceTokens, ids, text, score } of a translate() result. */
         output(sentence, result) {
           const [best] = result.sentences;
-          if (sentence.sourceIds && best.sourceTokens.map(sourceId).join() !== sentence.sourceIds.join()) {
+          if (sentence.sourceIds && best.sourceIds.join() !== sentence.sourceIds.join()) {
             sourceIdMismatches.add(sentence.i);
           }
           return {
             sourceTokens: best.sourceTokens.length,
-            ids: best.targetTokens.map(targetId),
+            ids: Array.from(best.targetIds),
             text: result.text,
             score: best.score,
           };

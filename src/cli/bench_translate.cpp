@@ -3,7 +3,6 @@
 #include <chrono>
 #include <numeric>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "cli/bench_stats.h"
 #include "model/model.h"
@@ -11,21 +10,10 @@
 namespace attn::cli {
 namespace {
 
-// Target piece string → id. Translator reports pieces; engines are compared on ids, and pieces are unique.
-std::unordered_map<std::string, int> piece_ids(const Tokenizer& tokenizer) {
-  std::unordered_map<std::string, int> ids;
-  for (int id = 0; id < tokenizer.size(); ++id) ids.emplace(tokenizer.piece(id), id);
-  return ids;
-}
-
-std::string output_line(size_t index, const Hypothesis& best, const std::unordered_map<std::string, int>& ids) {
-  std::vector<int> token_ids;
-  for (const std::string& piece : best.target_tokens) {
-    const auto found = ids.find(piece);
-    if (found == ids.end()) throw std::runtime_error("translation holds an unknown target piece '" + piece + "'");
-    token_ids.push_back(found->second);
-  }
-  const nlohmann::ordered_json line = {{"i", index}, {"ids", token_ids}, {"text", best.translation}};
+// The search's target ids, not the pieces shown: for a model that protects spans, the pieces show the spans restored
+// ("▁25%"), which are not in the vocabulary.
+std::string output_line(size_t index, const Hypothesis& best) {
+  const nlohmann::ordered_json line = {{"i", index}, {"ids", best.target_ids}, {"text", best.translation}};
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -40,7 +28,6 @@ TranslationBenchResult run_translation_bench(const Translator& translator, const
   translate_options.split_sentences = false;  // one sequence per sentence, as every engine translates it
   translate_options.carry_over = false;        // the plain search, as every engine runs it
   translate_options.block_repeats = false;
-  const auto ids = piece_ids(translator.model().tgt_tokenizer);
   const size_t count = workload.sentences.size();
 
   TranslationBenchResult result;
@@ -59,7 +46,7 @@ TranslationBenchResult run_translation_bench(const Translator& translator, const
                                  " sequences (sources over 400 bytes are cut); the benchmark needs exactly one");
       const SentenceTranslation& sentence = translation.sentences.front();
       source_tokens += static_cast<int64_t>(sentence.source_tokens.size());
-      if (last) outputs += output_line(i, sentence.best, ids);
+      if (last) outputs += output_line(i, sentence.best);
     }
     result.source_tokens = source_tokens;
     if (last) result.outputs_jsonl = std::move(outputs);

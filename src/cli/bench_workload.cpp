@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text/protected_spans.h"
 #include "train/batch.h"
 
 namespace attn::cli {
@@ -12,6 +13,14 @@ namespace {
 std::vector<int> with_end_token(std::vector<int> ids) {
   ids.push_back(Tokenizer::kEos);
   return ids;
+}
+
+// The ids the translator's search reads: a model trained on masked data ("protected_spans": "1", models/FORMAT.md)
+// reads the sentence with its protected spans replaced by placeholders, and so must every other engine.
+std::vector<int> search_source_ids(const Model& model, const std::string& source) {
+  const auto protection = model.info.find("protected_spans");
+  const bool masks = protection != model.info.end() && protection->second == "1";
+  return model.src_tokenizer.encode(masks ? mask_protected_spans(source).text : source);
 }
 
 }  // namespace
@@ -31,7 +40,7 @@ BenchWorkload read_bench_workload(const std::string& path, int source_column, in
     }
     BenchSentence sentence;
     sentence.source = source;
-    const std::vector<int> ids = model.src_tokenizer.encode(source);
+    const std::vector<int> ids = search_source_ids(model, source);
     if (ids.empty()) {
       ++workload.empty_skipped;
       continue;

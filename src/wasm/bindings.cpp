@@ -101,16 +101,18 @@ val string_array(const std::vector<std::string>& strings) {
   return array;
 }
 
-// A Float32Array that owns a copy of the values, so it stays valid after the wasm heap changes or grows.
-val float32_array(const std::vector<float>& values) {
+// A Float32Array or Int32Array that owns a copy of the values, so it stays valid after the wasm heap changes or grows.
+template <class T>
+val typed_array(const std::vector<T>& values) {
   return val(emscripten::typed_memory_view(values.size(), values.data())).call<val>("slice");
 }
 
 void set_hypothesis_fields(val& object, const attn::Hypothesis& hypothesis) {
   object.set("translation", hypothesis.translation);
   object.set("targetTokens", string_array(hypothesis.target_tokens));
-  object.set("attention", float32_array(hypothesis.attention));
-  object.set("tokenProbabilities", float32_array(hypothesis.token_probabilities));
+  object.set("targetIds", typed_array(hypothesis.target_ids));
+  object.set("attention", typed_array(hypothesis.attention));
+  object.set("tokenProbabilities", typed_array(hypothesis.token_probabilities));
   object.set("score", hypothesis.score);
 }
 
@@ -118,6 +120,7 @@ val sentence_object(const attn::SentenceTranslation& sentence) {
   val object = val::object();
   object.set("source", sentence.source);
   object.set("sourceTokens", string_array(sentence.source_tokens));
+  object.set("sourceIds", typed_array(sentence.source_ids));
   set_hypothesis_fields(object, sentence.best);
   val nbest = val::array();
   for (size_t i = 0; i < sentence.nbest.size(); ++i) {

@@ -1,7 +1,8 @@
 // scripts/bench-js.mjs (the JavaScript engines of the benchmark) on the fixture model: the result JSON has the
 // shape of the benchmark contract and is self-consistent, the outputs are well formed, both wasm builds agree, and
-// ONNX Runtime (web and node) decodes the exported fixture to the same ids as our engine, greedy and beam. The
-// JavaScript search is also checked on its own against a scripted decoder.
+// ONNX Runtime (web and node) decodes the exported fixture to the same ids as our engine, greedy and beam, and its
+// int8 rewrite (scripts/quantize-onnx.py) runs as the int8 rival. The interleaved timing (bench-interleaved.mjs) is
+// checked for shape and consistency. The JavaScript search is also checked on its own against a scripted decoder.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,12 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { beamSearch, EOS, greedySearch, maxOutputLength } from '../../scripts/bench/search.mjs';
-import { modelVocabularies } from '../../scripts/bench/vocabulary.mjs';
 import { readTsvSources } from '../../scripts/bench/workload.mjs';
 import { createTranslator } from '../../web/attention-translator.js';
 import { fixturePath, repoRoot, run } from './helpers.mjs';
 
 const benchJs = join(repoRoot, 'scripts', 'bench-js.mjs');
+const benchInterleaved = join(repoRoot, 'scripts', 'bench-interleaved.mjs');
 const testSet = join(repoRoot, '..', 'shared', 'data', 'tatoeba-fra-eng', 'test.tsv');
 const SENTENCES = 4;
 const workDir = mkdtempSync(join(tmpdir(), 'bench-js-test-'));
@@ -32,12 +33,12 @@ async function bench(name, args) {
   return { result, outputs };
 }
 
-function assertResultShape(result, { engine, beam, runs, loadRepeats, memoryKind, profiled = false }) {
+function assertResultShape(result, { engine, beam, runs, loadRepeats, memoryKind, profiled = false, dtype = 'F32' }) {
   assert.deepEqual(Object.keys(result).sort(), ['beam', 'dtype', 'engine', 'load_ms', 'memory_kind', 'notes',
     'peak_memory_bytes', 'runs', 'sentences', 'source_tokens', 'threads', 'warmup_runs',
     ...(profiled ? ['profile'] : [])].sort());
   assert.equal(result.engine, engine);
-  assert.equal(result.dtype, 'F32');
+  assert.equal(result.dtype, dtype);
   assert.equal(result.beam, beam);
   assert.equal(result.threads, 1);
   assert.equal(result.sentences, SENTENCES);
@@ -96,13 +97,11 @@ describe('wasm engines', () => {
 
 // The workload the native bench writes (source text and ids), made here with our engine's own tokenization.
 async function writeFixtureWorkload(path) {
-  const bytes = new Uint8Array(readFileSync(fixturePath));
-  const { sourceId } = modelVocabularies(bytes);
-  const translator = await createTranslator({ model: bytes, variant: 'simd' });
+  const translator = await createTranslator({ model: new Uint8Array(readFileSync(fixturePath)), variant: 'simd' });
   const lines = [];
   for (const { i, source } of readTsvSources(testSet, SENTENCES)) {
     const [sentence] = (await translator.translate(source, { beam: 1, splitSentences: false })).sentences;
-    lines.push(JSON.stringify({ i, source, source_ids: sentence.sourceTokens.map(sourceId) }));
+    lines.push(JSON.stringify({ i, source, source_ids: Array.from(sentence.sourceIds) }));
   }
   await translator.dispose();
   writeFileSync(path, lines.join('\n') + '\n');
@@ -150,6 +149,50 @@ describe('onnxruntime engines', { skip: ortSkip }, () => {
       }
     });
   }
+
+  test('the int8 rival: quantize-onnx.py graphs run in onnxruntime-web as I8, near the float32 export', async () => {
+    const int8Dir = join(workDir, 'onnx-int8');
+    const quantized = await run('/usr/bin/python3', [join(repoRoot, 'scripts', 'quantize-onnx.py'), onnxDir, int8Dir]);
+    assert.equal(quantized.code, 0, quantized.stderr);
+    // Encoder: dec_init and the attention keys; decoder step: W_a, the GRU's W_ih and W_hh, the two output layers.
+    assert.deepEqual(JSON.parse(quantized.stdout).quantized_products, { 'encoder.onnx': 2, 'decoder_step.onnx': 5 });
+    const args = ['--engine', 'onnxruntime-web', '--workload', workload, '--runs', '1', '--load-repeats', '1'];
+    const float = await bench('ort-f32', [...args, '--model', onnxDir]);
+    const { result, outputs } = await bench('ort-int8', [...args, '--model', int8Dir]);
+    assertResultShape(result, { engine: 'onnxruntime-web', beam: 1, runs: 1, loadRepeats: 1, memoryKind: 'rss',
+      dtype: 'I8' });
+    assert.match(result.notes, /quantize-onnx\.py/);
+    assertOutputsShape(outputs, false);
+    // Quantization moves the scores a little, not a lot; a score that did not move means nothing was quantized.
+    const moved = outputs.map((line, i) => Math.abs(line.score - float.outputs[i].score));
+    assert.ok(moved.every((delta) => delta <= 0.05), `score changes ${moved}`);
+    assert.ok(moved.some((delta) => delta > 0), 'the int8 graphs give other scores than the float32 ones');
+  });
+
+  test('the interleaved timing alternates engines and reports per-round ratios', async () => {
+    const resultPath = join(workDir, 'interleaved.json');
+    const { code, stderr } = await run(process.execPath, [benchInterleaved, '--workload', workload, '--rounds', '3',
+      '--beam', '2', '--engine', `ours=wasm-simd:${fixturePath}`, '--engine', `ort=onnxruntime-node:${onnxDir}`,
+      '--result', resultPath]);
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr.match(/round \d\/3/g).length, 3);
+    const result = JSON.parse(readFileSync(resultPath, 'utf8'));
+    assert.deepEqual([result.beam, result.sentences, result.rounds], [2, SENTENCES, 3]);
+    assert.deepEqual(Object.keys(result.engines), ['ours', 'ort']);
+    assert.deepEqual(Object.keys(result.ratios), ['ours / ort']);
+    const { ours, ort } = result.engines;
+    assert.deepEqual([ours.kind, ours.dtype, ort.kind, ort.dtype], ['wasm-simd', 'F32', 'onnxruntime-node', 'F32']);
+    for (const engine of [ours, ort]) {
+      assert.equal(engine.sentences_per_s.length, 3);
+      assert.ok(engine.sentences_per_s.every((rate) => rate > 0));
+      assert.equal(engine.median, [...engine.sentences_per_s].sort((a, b) => a - b)[1]);
+      assert.equal(engine.min, Math.min(...engine.sentences_per_s));
+    }
+    const ratios = ours.sentences_per_s.map((rate, round) => rate / ort.sentences_per_s[round]);
+    const ratio = result.ratios['ours / ort'];
+    assert.ok(Math.abs(ratio.min - Math.min(...ratios)) <= 0.01 * ratio.min + 0.002, 'ratios pair the same round');
+    assert.ok(ratio.min <= ratio.median && ratio.median <= ratio.max);
+  });
 });
 
 describe('command line', () => {
@@ -161,6 +204,20 @@ describe('command line', () => {
     ['a missing model', ['--engine', 'wasm-simd', '--model', join(workDir, 'missing.safetensors'), '--data', testSet], 1,
       /missing\.safetensors/],
   ];
+  const interleavedFailures = [
+    ['one engine', ['--workload', testSet, '--engine', `a=wasm-simd:${fixturePath}`], /at least two --engine/],
+    ['an engine without a model', ['--workload', testSet, '--engine', 'a=wasm-simd', '--engine', 'b=wasm-base:x'],
+      /NAME=KIND:MODEL/],
+    ['no workload', ['--engine', `a=wasm-simd:${fixturePath}`, '--engine', `b=wasm-base:${fixturePath}`],
+      /--workload is required/],
+  ];
+  for (const [name, args, message] of interleavedFailures) {
+    test(`bench-interleaved: ${name} fails with exit status 2 and a message`, async () => {
+      const { code, stderr } = await run(process.execPath, [benchInterleaved, ...args]);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, message);
+    });
+  }
   for (const [name, args, expectedCode, message] of failures) {
     test(`${name} fails with exit status ${expectedCode} and a message`, async () => {
       const { code, stdout, stderr } = await run(process.execPath, [benchJs, ...args]);
